@@ -1,0 +1,2 @@
+/** Registers Parley's custom elements (`<parley-chat>`). Importing this module defines them. */
+export {};

@@ -1,0 +1,71 @@
+// `npm test`: every suite, one total line at the end: "N passed, N failed".
+// Suites: typecheck, build (+ size budgets inside the browser suite), browser tests (web-test-runner in
+// Chromium), Node tests (server), end-to-end (real server + Chromium). Exit status non-zero on any failure.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { requireChromium } from './chromium.mjs';
+
+const chrome = requireChromium();
+process.env.CHROME_PATH = chrome;
+mkdirSync('.tmp', { recursive: true });
+
+const only = process.argv.slice(2);
+const totals = { passed: 0, failed: 0 };
+const report = [];
+
+function run(name, command, args, env = {}) {
+  console.log(`\n=== ${name}: ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return result.status ?? 1;
+}
+
+/** A step that either passes or fails as one test (typecheck, build). */
+function step(name, command, args) {
+  if (only.length && !only.includes(name)) return;
+  const status = run(name, command, args);
+  if (status === 0) totals.passed += 1;
+  else totals.failed += 1;
+  report.push(`${name}: ${status === 0 ? 'passed' : 'FAILED'}`);
+}
+
+function nodeSuite(name, globs, extra = []) {
+  if (only.length && !only.includes(name)) return;
+  const tap = `.tmp/${name}.tap`;
+  rmSync(tap, { force: true });
+  const status = run(name, process.execPath, [
+    '--import', 'tsx', '--test', ...extra,
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+    ...globs,
+  ]);
+  const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const pass = Number(/^# pass (\d+)/m.exec(text)?.[1] ?? 0);
+  let fail = Number(/^# fail (\d+)/m.exec(text)?.[1] ?? 0) + Number(/^# cancelled (\d+)/m.exec(text)?.[1] ?? 0);
+  if (status !== 0 && fail === 0) fail = 1; // the runner itself failed: never report that as green
+  totals.passed += pass;
+  totals.failed += fail;
+  report.push(`${name}: ${pass} passed, ${fail} failed`);
+}
+
+function browserSuite(name) {
+  if (only.length && !only.includes(name)) return;
+  const file = '.tmp/wtr-counts.json';
+  rmSync(file, { force: true });
+  const status = run(name, process.execPath, ['node_modules/@web/test-runner/dist/bin.js'], { PARLEY_WTR_COUNTS: file });
+  const counts = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { passed: 0, failed: 0, sessionErrors: 0 };
+  let fail = counts.failed + counts.sessionErrors;
+  if (status !== 0 && fail === 0) fail = 1;
+  totals.passed += counts.passed;
+  totals.failed += fail;
+  report.push(`${name}: ${counts.passed} passed, ${fail} failed`);
+}
+
+step('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']);
+step('build', process.execPath, ['node_modules/rollup/dist/bin/rollup', '-c', 'rollup.config.mjs']);
+browserSuite('browser');
+nodeSuite('node', ['test/demo/**/*.test.ts', 'test/**/*.node.test.ts']);
+nodeSuite('e2e', ['test/e2e/**/*.test.ts'], ['--test-concurrency=1']);
+
+console.log('\n' + report.join('\n'));
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
+process.exit(totals.failed > 0 || totals.passed === 0 ? 1 : 0);

@@ -1,0 +1,158 @@
+/**
+ * The client's typed events: one payload type per event, and a tiny emitter.
+ */
+import type { ParleyError } from './errors.js';
+import type { Attachment, Id, MessageStatus, MessageType, Timestamp } from './types.js';
+
+/** How the client is connected. Changed in one place (the connection) which emits `state`. */
+export type ConnectionState =
+  | { status: 'idle' }
+  | { status: 'connecting'; attempt: number }
+  | { status: 'open'; transport: 'websocket' }
+  | {
+      status: 'reconnecting';
+      /** 1 for the first retry after a drop. */
+      attempt: number;
+      /** Epoch ms of the next attempt. */
+      nextRetryAt: number;
+    }
+  | {
+      status: 'fallback';
+      transport: 'http';
+      /** Epoch ms of the next background socket probe, or null when none is scheduled. */
+      nextProbeAt: number | null;
+    }
+  | { status: 'offline' }
+  | { status: 'closed'; reason: CloseReason };
+
+export type ConnectionStatus = ConnectionState['status'];
+
+export type CloseReason = 'disconnected' | 'destroyed' | 'forbidden' | 'not-found' | 'auth-expired';
+
+/**
+ * A message as the client holds it: the wire `Message` in camelCase, plus local status.
+ * Optimistic (own, not yet stored) messages have `id: null` and `status: 'pending'`.
+ */
+export interface ChatMessage {
+  /** Stable key for rendering: `client_id` when the message has one, else `id`. */
+  key: string;
+  id: Id | null;
+  seq: number | null;
+  conversationId: Id;
+  clientId: string | null;
+  type: MessageType;
+  text: string;
+  sender: string | null;
+  senderName: string;
+  attachment: Attachment | null;
+  status: MessageStatus;
+  createdAt: Timestamp;
+  /** True when the current user sent it. */
+  own: boolean;
+  /** Why a `failed` message failed, for display. */
+  failure?: { reason: string; code?: string };
+}
+
+export interface MessageStatusChange {
+  conversationId: Id;
+  key: string;
+  clientId: string | null;
+  messageId: Id | null;
+  status: MessageStatus;
+  failure?: { reason: string; code?: string };
+}
+
+export interface TypingChange {
+  conversationId: Id;
+  /** Null for the bot. */
+  userId: Id | null;
+  username: string;
+  /** Best display name known for that user (`Bot`/bot name for the bot). */
+  displayName: string;
+  isTyping: boolean;
+}
+
+export interface ReadChange {
+  conversationId: Id;
+  messageIds: Id[];
+  userId: Id;
+  username: string;
+  readAt: Timestamp;
+}
+
+export interface PresenceChange {
+  conversationId: Id;
+  userId: Id;
+  username: string;
+  online: boolean;
+}
+
+export interface ConversationChange {
+  /** The conversation the client now follows, or null. */
+  conversationId: Id | null;
+}
+
+export interface MessagesChange {
+  conversationId: Id;
+}
+
+export interface AuthExpired {
+  reason: 'refresh-failed' | 'no-credentials' | 'socket-rejected';
+}
+
+/** Every event the client emits and its payload. */
+export interface ClientEvents {
+  /** The connection state changed. */
+  state: ConnectionState;
+  /** A message entered the store (anyone's, including own optimistic sends). Fires once per message. */
+  message: ChatMessage;
+  /** A message's status changed (pending, sent, delivered, read, failed). */
+  'message-status': MessageStatusChange;
+  /** The ordered message list of a conversation changed in any way (add, update, older page). */
+  messages: MessagesChange;
+  /** Someone else started or stopped typing; `isTyping: false` also fires when typing expires. */
+  typing: TypingChange;
+  read: ReadChange;
+  presence: PresenceChange;
+  /** The current conversation became known or changed. */
+  conversation: ConversationChange;
+  /** Credentials are gone for good; the app should sign in again. */
+  'auth-expired': AuthExpired;
+  /** Background work failed (calls with a caller reject instead). */
+  error: ParleyError;
+}
+
+export type Listener<T> = (payload: T) => void;
+
+/** A tiny typed emitter. A throwing listener never stops the others. */
+export class Emitter<Events extends object> {
+  #listeners = new Map<keyof Events, Set<Listener<never>>>();
+
+  /** Subscribes; returns the function that unsubscribes. */
+  on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
+    let set = this.#listeners.get(event);
+    if (!set) this.#listeners.set(event, (set = new Set()));
+    set.add(listener as Listener<never>);
+    return () => this.off(event, listener);
+  }
+
+  off<K extends keyof Events>(event: K, listener: Listener<Events[K]>): void {
+    this.#listeners.get(event)?.delete(listener as Listener<never>);
+  }
+
+  emit<K extends keyof Events>(event: K, payload: Events[K]): void {
+    for (const listener of [...(this.#listeners.get(event) ?? [])]) {
+      try {
+        (listener as Listener<Events[K]>)(payload);
+      } catch (err) {
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
+  }
+
+  removeAll(): void {
+    this.#listeners.clear();
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * Wire and domain types of the Parley protocol (v1.1, `../shared/PROTOCOL.md`).
+ *
+ * Shared by the headless client (`src/`) and the reference server (`demo/server`). Ids are
+ * strings of decimal digits everywhere; the client normalises a seed backend's integers.
+ */
+
+/** A decimal-digit string id (user, conversation, message, participant, prompt, attachment). */
+export type Id = string;
+
+/** ISO-8601 UTC timestamp, e.g. `2026-11-25T10:00:00.123Z`. */
+export type Timestamp = string;
+
+export const MESSAGE_TYPES = ['user', 'bot', 'system'] as const;
+/** Who wrote a message. */
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+/** Delivery status as the server reports it: the furthest any other participant got. */
+export type ServerMessageStatus = 'sent' | 'delivered' | 'read';
+
+/** Delivery status as the client shows it: adds the local `pending` and `failed`. */
+export type MessageStatus = 'pending' | ServerMessageStatus | 'failed';
+
+export const PARTICIPANT_ROLES = ['owner', 'member', 'agent'] as const;
+export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
+
+/** A stored upload, attachable to one message. */
+export interface Attachment {
+  attachment_id: Id;
+  /** Relative, unguessable URL: `/uploads/<128-bit random>`. */
+  file_url: string;
+  /** The original name: display text only. */
+  file_name: string;
+  file_size: number;
+  content_type: string;
+}
+
+/** One message of a conversation. */
+export interface Message {
+  id: Id;
+  /** Per-conversation, from 1, strictly increasing, no gaps. Absent on seed backends. */
+  seq?: number;
+  conversation_id: Id;
+  /** Same value as `conversation_id` (the seed's name). */
+  conversation: Id;
+  client_id: string | null;
+  type: MessageType;
+  text: string;
+  /** Username of the sender; null for the bot and system messages. */
+  sender: string | null;
+  sender_name: string;
+  attachment: Attachment | null;
+  status: ServerMessageStatus;
+  created_at: Timestamp;
+}
+
+export interface Participant {
+  /** The user's id. */
+  id: Id;
+  username: string;
+  display_name: string;
+  role: ParticipantRole;
+  joined_at: Timestamp;
+  last_read_at: Timestamp | null;
+}
+
+export interface LastMessage {
+  id: Id;
+  text: string;
+  type: MessageType;
+  sender: string | null;
+  created_at: Timestamp;
+}
+
+export interface Conversation {
+  id: Id;
+  title: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  participant_count: number;
+  participants: Participant[];
+  last_message: LastMessage | null;
+}
+
+/** A page of conversations, newest `updated_at` first. `next`/`previous` are absolute URLs. */
+export interface ConversationPage {
+  next: string | null;
+  previous: string | null;
+  results: Conversation[];
+}
+
+export interface BotPrompt {
+  id: Id;
+  title: string;
+  text: string;
+  order: number;
+}
+
+export interface User {
+  id: Id;
+  username: string;
+  display_name: string;
+}
+
+// ---------------------------------------------------------------- REST bodies (§1, §2)
+
+export interface LoginResponse {
+  token: string;
+  refresh: string;
+  username: string;
+}
+
+export interface RefreshResponse {
+  token: string;
+  refresh: string;
+}
+
+export interface UserResponseRequest {
+  message: string;
+  conversation_id?: Id;
+  client_id?: string;
+  attachment_id?: Id;
+}
+
+export interface UserResponseResponse {
+  conversation_id: Id;
+  message_id: Id;
+}
+
+export interface BotResponseResponse {
+  message: string;
+  message_id: Id;
+}
+
+export interface WsTicketResponse {
+  ticket: string;
+  /** Seconds. */
+  expires_in: number;
+}
+
+/** `{detail, code}` error body. Field errors are `Record<field, string[]>` instead. */
+export interface ErrorBody {
+  detail: string;
+  code: string;
+}
+
+export type FieldErrors = Record<string, string[]>;
+
+// ---------------------------------------------------------------- WebSocket frames (§4)
+
+export const CLOSE_CODES = {
+  /** Token or ticket missing, invalid, expired or spent. */
+  unauthorized: 4001,
+  /** Not a participant. */
+  forbidden: 4003,
+  /** No such conversation (or a malformed id). */
+  notFound: 4004,
+  /** Flood or a disallowed Origin. */
+  policy: 1008,
+  /** Frame over 64 KiB. */
+  tooBig: 1009,
+  /** Server restarting. */
+  restart: 1012,
+  /** Try later. */
+  tryAgain: 1013,
+} as const;
+
+export const WS_ERROR_CODES = [
+  'bad_json',
+  'unknown_type',
+  'invalid_message',
+  'message_too_long',
+  'invalid_attachment',
+  'rate_limited',
+] as const;
+export type WsErrorCode = (typeof WS_ERROR_CODES)[number];
+
+/** Frames limited to 64 KiB. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+/** Messages are 1..1000 code points. */
+export const MAX_MESSAGE_LENGTH = 1000;
+
+export type ClientFrame =
+  | { type: 'message'; text: string; client_id?: string; attachment_id?: Id }
+  | { type: 'typing'; is_typing: boolean }
+  | { type: 'read'; message_ids: Id[] }
+  | { type: 'sync'; after_seq: number }
+  | { type: 'ping' };
+
+export interface HelloFrame {
+  type: 'hello';
+  connection_id: string;
+  user: User;
+  last_seq: number;
+}
+export interface MessageNewFrame {
+  type: 'message:new';
+  message: Message;
+}
+export interface MessageAckFrame {
+  type: 'message:ack';
+  client_id: string | null;
+  message_id: Id;
+  seq: number;
+}
+export interface TypingFrame {
+  type: 'typing';
+  /** Null for the bot. */
+  user_id: Id | null;
+  username: string;
+  is_typing: boolean;
+}
+export interface ReadFrame {
+  type: 'read';
+  message_ids: Id[];
+  user_id: Id;
+  username: string;
+  read_at: Timestamp;
+}
+export interface PresenceFrame {
+  type: 'user_joined' | 'user_left';
+  user_id: Id;
+  username: string;
+}
+export interface SyncedFrame {
+  type: 'synced';
+  last_seq: number;
+  more: boolean;
+}
+export interface PongFrame {
+  type: 'pong';
+}
+export interface ErrorFrame {
+  type: 'error';
+  code: WsErrorCode;
+  message: string;
+}
+
+export type ServerFrame =
+  | HelloFrame
+  | MessageNewFrame
+  | MessageAckFrame
+  | TypingFrame
+  | ReadFrame
+  | PresenceFrame
+  | SyncedFrame
+  | PongFrame
+  | ErrorFrame;
