@@ -1,0 +1,174 @@
+/**
+ * What the measures share: the run context (cleanup, deadline), statistics, temporary
+ * directories, a Redis of our own, Chromium, and the reference server with bench users.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import type { Row } from './table.js';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Handed to every measure: register closers with `defer`; stop looping once `signal` aborts. */
+export interface BenchContext {
+  /** Runs `close` when the measure ends (done, failed or timed out), last registered first. */
+  defer(close: () => unknown): void;
+  signal: AbortSignal;
+  /** Results one measure leaves for another in the same run (e.g. the in-process fan-out time). */
+  shared: Map<string, unknown>;
+  log(message: string): void;
+}
+
+/** A measure: the rows it produces, and the names of those rows for when it fails to run. */
+export interface Measure {
+  name: string;
+  rows: readonly { measure: string; goal: string }[];
+  /** Hard limit; the measure's rows become errors past it. */
+  timeoutMs: number;
+  run(ctx: BenchContext): Promise<Row[]>;
+}
+
+/** The value at quantile `q` (0..1) of `values` (nearest rank). */
+export function percentile(values: readonly number[], q: number): number {
+  if (values.length === 0) throw new Error('percentile of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+/** Throws when the measure's time is up (call it inside loops). */
+export function checkAborted(ctx: BenchContext): void {
+  if (ctx.signal.aborted) throw new Error('aborted: measure timed out');
+}
+
+/** Resolves once `predicate` is true; polls every `everyMs`; rejects with `what` past `timeoutMs`. */
+export async function waitFor(
+  ctx: BenchContext,
+  what: string,
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 10,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    checkAborted(ctx);
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A fresh temporary directory, removed when the measure ends. */
+export function tempDir(ctx: BenchContext, prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `parley-bench-${prefix}-`));
+  ctx.defer(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Spawns `redis-server` on a free port (no persistence); killed when the measure ends. */
+export async function startRedis(ctx: BenchContext): Promise<string> {
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  ctx.defer(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(3000)]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${output.slice(-300)}`)), 10_000);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server could not be spawned: ${err.message}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited with ${code}: ${output.slice(-300)}`));
+    });
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/ready to accept connections/i.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+  });
+  return `redis://127.0.0.1:${port}`;
+}
+
+interface ChromiumHelpers {
+  findChromium(): string | undefined;
+  chromiumArgs: string[];
+}
+
+/** Launches headless Debian Chromium; closed when the measure ends. */
+export async function launchChromium(ctx: BenchContext): Promise<Browser> {
+  const helpersPath = join(ROOT, 'scripts/chromium.mjs');
+  const { findChromium, chromiumArgs } = (await import(helpersPath)) as ChromiumHelpers;
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error('no Chromium found (install chromium or set CHROME_PATH)');
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath, args: chromiumArgs, timeout: 30_000 });
+  ctx.defer(() => browser.close());
+  return browser;
+}
+
+/** Sends a JSON request; throws on a non-2xx answer with its body. */
+export async function api<T = unknown>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<T> {
+  const response = await fetch(new URL(path, baseUrl), {
+    method,
+    headers: {
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 200)}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Runs `task` over `items` with at most `limit` at once, keeping the order of results. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]!, index);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
