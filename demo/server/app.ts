@@ -1,0 +1,158 @@
+/**
+ * `createServer`: the Parley reference server as a factory. It opens the database in `dataDir`,
+ * seeds demo users and prompts, wires the REST API, the chat socket, the bot and the fan-out
+ * (Redis when `redisUrl` is given), and listens. Tests start it on port 0.
+ *
+ * @example
+ * const server = await createServer({ port: 0, dataDir: tmp, logLevel: 'silent', botDelayMs: 0 });
+ * await fetch(`${server.url}/healthz`);
+ * await server.close();
+ */
+import { createServer as createHttpServer } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { AppContext } from './context.js';
+import { hashPassword } from './auth/passwords.js';
+import { requireAuth } from './auth/require-auth.js';
+import { TokenService, loadSecret } from './auth/tokens.js';
+import { RuleBot, type Bot } from './bot/bot.js';
+import { BotRunner } from './bot/bot-runner.js';
+import { ChatService } from './chat-service.js';
+import { notFound } from './http/errors.js';
+import { cors, errorHandler, requestLog, securityHeaders, writeLimiter } from './http/security.js';
+import { createLogger, type Logger } from './logger.js';
+import { Metrics } from './metrics.js';
+import { DEMO_USERS, rateLimitsWithDefaults, type ServerOptions } from './options.js';
+import { LocalFanout, type Fanout } from './realtime/fanout.js';
+import { Hub } from './realtime/hub.js';
+import { RedisFanout } from './realtime/redis-fanout.js';
+import { attachSocketServer } from './realtime/socket-server.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { botRoutes } from './routes/bot-routes.js';
+import { conversationRoutes } from './routes/conversation-routes.js';
+import { opsRoutes } from './routes/ops-routes.js';
+import { realtimeRoutes } from './routes/realtime-routes.js';
+import { staticRoutes } from './routes/static-routes.js';
+import { prepareUploadDirs, serveUploads, sweepUploads, uploadRoutes } from './routes/upload-routes.js';
+import { openSqliteStorage } from './storage/sqlite-storage.js';
+import type { ChatStorage } from './storage/storage.js';
+
+export type { ServerOptions } from './options.js';
+
+/** A running server. */
+export interface ParleyServer {
+  /** `http://<host>:<port>` */
+  url: string;
+  port: number;
+  /** The demo users seeded on an empty database (empty when none were). */
+  demoUsers: { username: string; password: string }[];
+  /** For tests and tools: the parts of the server. */
+  context: AppContext;
+  /** Graceful: sockets closed with 1012, in-flight requests and bot replies finished, database closed. */
+  close(): Promise<void>;
+}
+
+async function seedUsers(storage: ChatStorage, options: ServerOptions, log: Logger) {
+  const seeded: { username: string; password: string }[] = [];
+  if (options.demoUsers !== false && storage.countUsers() === 0) {
+    for (const u of DEMO_USERS) {
+      storage.createUser({ username: u.username, passwordHash: await hashPassword(u.password), displayName: u.display_name });
+      seeded.push({ username: u.username, password: u.password });
+    }
+    log.info({ users: DEMO_USERS.map((u) => u.username) }, 'created the demo users on an empty database');
+  }
+  for (const u of options.users ?? []) {
+    if (storage.findUserByUsername(u.username)) continue;
+    storage.createUser({ username: u.username, passwordHash: await hashPassword(u.password), displayName: u.display_name ?? u.username });
+  }
+  return seeded;
+}
+
+export async function createServer(options: ServerOptions & { bot?: Bot }): Promise<ParleyServer> {
+  const log = createLogger(options.logLevel ?? 'info');
+  mkdirSync(options.dataDir, { recursive: true });
+  const uploadsDir = join(options.dataDir, 'uploads');
+  await prepareUploadDirs(uploadsDir);
+  const botName = options.botName ?? 'Bot';
+  const storage = openSqliteStorage(join(options.dataDir, 'parley.db'), { botName });
+  const metrics = new Metrics();
+  const hub = new Hub(metrics, (c, u, seq) => storage.markDelivered(c, u, seq));
+  let fanout: Fanout;
+  try {
+    fanout = options.redisUrl ? await RedisFanout.connect(options.redisUrl, hub, log) : new LocalFanout(hub);
+  } catch (err) {
+    storage.close();
+    throw err;
+  }
+  const origins = options.allowedOrigins ?? '*';
+  if (origins === '*') log.warn('ALLOWED_ORIGINS is not set: any origin may use the API and the socket (demo default)');
+  const tokens = new TokenService(loadSecret(options.dataDir, options.jwtSecret, log), storage);
+  const chat = new ChatService(storage, fanout, metrics);
+  const bot = new BotRunner(options.bot ?? new RuleBot(), storage, fanout, metrics, log, options.botDelayMs ?? 400);
+  chat.bot = bot;
+  const ctx: AppContext = {
+    options, limits: rateLimitsWithDefaults(options.rateLimits), storage, tokens, chat, bot, hub, fanout, metrics, log, uploadsDir, origins,
+  };
+  const demoUsers = await seedUsers(storage, options, log);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? 'loopback');
+  app.use(requestLog(ctx), securityHeaders(), cors(origins));
+  app.use(opsRoutes(ctx));
+  app.use('/uploads', serveUploads(ctx));
+  const api = express.Router();
+  api.use(express.json({ limit: '64kb' }));
+  api.use('/auth', authRoutes(ctx));
+  api.use(requireAuth(tokens));
+  const writes = writeLimiter(ctx);
+  api.use(botRoutes(ctx, writes));
+  api.use('/chat', conversationRoutes(ctx, writes), realtimeRoutes(ctx, writes), uploadRoutes(ctx, writes));
+  app.use('/api', api);
+  app.use(staticRoutes());
+  app.use(() => {
+    throw notFound();
+  });
+  app.use(errorHandler(ctx));
+
+  const server = createHttpServer(app);
+  const sockets = attachSocketServer(ctx, server);
+  const sweepEvery = options.uploadSweepMs ?? 3600_000;
+  const sweep = setInterval(() => void sweepUploads(ctx, options.uploadMaxAgeMs ?? 24 * 3600_000).catch(() => undefined), sweepEvery);
+  sweep.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8000, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log.info({ url, redis: Boolean(options.redisUrl) }, 'parley server listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    demoUsers,
+    context: ctx,
+    close() {
+      closing ??= (async () => {
+        clearInterval(sweep);
+        const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await sockets.close();
+        await bot.flush();
+        const force = setTimeout(() => server.closeAllConnections(), 5000);
+        await httpClosed;
+        clearTimeout(force);
+        await fanout.close();
+        storage.close();
+        log.info('parley server closed');
+      })();
+      return closing;
+    },
+  };
+}

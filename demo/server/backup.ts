@@ -1,0 +1,24 @@
+/**
+ * `npm run backup -- <file>`: an online backup of `$PARLEY_DATA_DIR/parley.db` (default ./data)
+ * into `<file>` with SQLite's backup API, safe while the server runs. To restore, stop the server
+ * and copy the file back to `$PARLEY_DATA_DIR/parley.db`.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Database from 'better-sqlite3';
+
+const target = process.argv[2];
+if (!target) {
+  console.error('usage: npm run backup -- <file>');
+  process.exit(2);
+}
+const source = resolve(process.env.PARLEY_DATA_DIR ?? './data', 'parley.db');
+if (!existsSync(source)) {
+  console.error(`no database at ${source} (set PARLEY_DATA_DIR)`);
+  process.exit(1);
+}
+const db = new Database(source, { readonly: true, fileMustExist: true });
+db.pragma('busy_timeout = 5000');
+await db.backup(resolve(target));
+db.close();
+console.log(`backed up ${source} -> ${resolve(target)}`);

@@ -1,0 +1,89 @@
+/**
+ * Runs the bot: every user message gets exactly one reply after `delayMs`, with `typing` as user
+ * `bot` while it is written. A reply is keyed by the message it answers (unique in the database),
+ * so a second run, here or on another instance, writes and broadcasts nothing.
+ */
+import type { Message } from '../../../src/types.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { Fanout } from '../realtime/fanout.js';
+import type { ChatStorage } from '../storage/storage.js';
+import { collectReply, type Bot } from './bot.js';
+
+interface Job {
+  timer: NodeJS.Timeout | null;
+  start: () => void;
+  done: Promise<Message>;
+}
+
+export class BotRunner {
+  private readonly jobs = new Map<string, Job>();
+
+  constructor(
+    private readonly bot: Bot,
+    private readonly storage: ChatStorage,
+    private readonly fanout: Fanout,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+    private readonly delayMs: number,
+  ) {}
+
+  /** Schedules the reply to a freshly stored user message. */
+  schedule(message: Message): void {
+    if (this.jobs.has(message.id)) return;
+    this.typing(message.conversation_id, true);
+    let start!: () => void;
+    const started = new Promise<void>((resolve) => (start = resolve));
+    const job: Job = { timer: null, start, done: started.then(() => this.write(message)) };
+    job.timer = setTimeout(start, this.delayMs);
+    this.jobs.set(message.id, job);
+    job.done
+      .catch((err: Error) => this.log.error({ err: err.message, message_id: message.id }, 'bot reply failed'))
+      .finally(() => {
+        this.jobs.delete(message.id);
+        this.typing(message.conversation_id, false);
+      });
+  }
+
+  /** The reply to `message`: stored already, being written (waited for), or written now. */
+  async replyTo(message: Message): Promise<Message> {
+    const stored = this.storage.botReplyTo(message.id);
+    if (stored) return stored;
+    const job = this.jobs.get(message.id);
+    if (job) return job.done;
+    return this.write(message);
+  }
+
+  /** Starts every waiting reply at once and waits for all (graceful shutdown). */
+  async flush(): Promise<void> {
+    const jobs = [...this.jobs.values()];
+    for (const j of jobs) {
+      if (j.timer) clearTimeout(j.timer);
+      j.start();
+    }
+    await Promise.allSettled(jobs.map((j) => j.done));
+  }
+
+  private async write(message: Message): Promise<Message> {
+    const sender = message.sender ? this.storage.findUserByUsername(message.sender) : null;
+    const user = sender ? { id: sender.id, username: sender.username, display_name: sender.display_name } : null;
+    const text = (await collectReply(this.bot.reply({ message, user }))).trim() || '…';
+    const { message: reply, created } = this.storage.insertMessage({
+      conversationId: message.conversation_id,
+      senderId: null,
+      type: 'bot',
+      text,
+      replyToId: message.id,
+    });
+    if (created) {
+      this.metrics.messagesStored++;
+      this.metrics.botReplies++;
+      this.fanout.publish({ conversationId: reply.conversation_id, frame: { type: 'message:new', message: reply } });
+    }
+    return reply;
+  }
+
+  private typing(conversationId: string, isTyping: boolean): void {
+    this.fanout.publish({ conversationId, frame: { type: 'typing', user_id: null, username: 'bot', is_typing: isTyping } });
+  }
+}

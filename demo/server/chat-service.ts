@@ -1,0 +1,125 @@
+/**
+ * What a user can do to a conversation, shared by the REST routes and the socket: post a message
+ * (validated, idempotent per (user, client_id), broadcast, answered by the bot), mark read,
+ * show typing, add a participant. Errors are `HttpError`s; the socket maps them to error frames.
+ */
+import { MAX_MESSAGE_LENGTH, type Id, type Message, type ParticipantRole, type User } from '../../src/types.js';
+import type { BotRunner } from './bot/bot-runner.js';
+import { HttpError, detail, fieldError, notFound } from './http/errors.js';
+import type { Metrics } from './metrics.js';
+import type { Fanout } from './realtime/fanout.js';
+import type { ChatStorage } from './storage/storage.js';
+
+export interface PostInput {
+  conversationId?: Id;
+  text: unknown;
+  clientId?: unknown;
+  attachmentId?: Id;
+}
+
+export interface PostResult {
+  message: Message;
+  /** False for a repeated client_id: nothing was stored or broadcast. */
+  created: boolean;
+}
+
+/** The error-frame code a validation error maps to on the socket. */
+export function wsCodeFor(err: HttpError): 'invalid_message' | 'message_too_long' | 'invalid_attachment' {
+  if ('attachment_id' in err.body) return 'invalid_attachment';
+  if (err.wsCode === 'message_too_long') return 'message_too_long';
+  return 'invalid_message';
+}
+
+export class ChatService {
+  /** Set once the bot runner exists (they depend on each other through the fan-out). */
+  bot: BotRunner | null = null;
+
+  constructor(private readonly storage: ChatStorage, private readonly fanout: Fanout, private readonly metrics: Metrics) {}
+
+  /** 404 unless the conversation exists and `userId` takes part in it. */
+  requireParticipant(conversationId: Id, userId: Id): ParticipantRole {
+    const role = this.storage.participantRole(conversationId, userId);
+    if (!role) throw notFound();
+    return role;
+  }
+
+  postMessage(user: User, input: PostInput): PostResult {
+    const clientId = input.clientId ?? null;
+    if (clientId !== null && (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 128)) {
+      throw fieldError('client_id', 'Must be a string of 1 to 128 characters.');
+    }
+    if (clientId) {
+      const existing = this.storage.findByClientId(user.id, clientId);
+      if (existing) return { message: existing, created: false };
+    }
+    if (input.text !== undefined && input.text !== null && typeof input.text !== 'string') throw fieldError('message', 'Must be a string.');
+    const text = typeof input.text === 'string' ? input.text.trim() : '';
+    const length = [...text].length;
+    if (length > MAX_MESSAGE_LENGTH) {
+      throw new HttpError(400, { message: [`Ensure this field has no more than ${MAX_MESSAGE_LENGTH} characters.`] }, 'message_too_long');
+    }
+    if (length === 0 && !input.attachmentId) throw fieldError('message', 'This field may not be blank.');
+    if (input.conversationId) this.requireParticipant(input.conversationId, user.id);
+    if (input.attachmentId) {
+      const a = this.storage.getAttachment(input.attachmentId);
+      const ok =
+        a && a.uploader_id === user.id && a.message_id === null && (a.conversation_id === null || a.conversation_id === input.conversationId);
+      if (!ok) throw fieldError('attachment_id', 'Unknown attachment, or not usable in this conversation.');
+    }
+    const conversationId = input.conversationId ?? this.storage.createConversation(`Chat with ${user.username}`, user.id).id;
+    const { message, created } = this.storage.insertMessage({
+      conversationId,
+      senderId: user.id,
+      type: 'user',
+      text,
+      clientId,
+      attachmentId: input.attachmentId ?? null,
+    });
+    if (created) {
+      this.metrics.messagesStored++;
+      this.fanout.publish({ conversationId, frame: { type: 'message:new', message } });
+      this.bot?.schedule(message);
+    }
+    return { message, created };
+  }
+
+  /** Marks read up to the highest of `messageIds` in the conversation (others ignored). */
+  markRead(user: User, conversationId: Id, messageIds: Id[]): void {
+    const mine = messageIds.map((id) => this.storage.getMessage(id)).filter((m): m is Message => m?.conversation_id === conversationId);
+    if (mine.length === 0) return;
+    const seq = Math.max(...mine.map((m) => m.seq ?? 0));
+    const readAt = this.storage.markRead(conversationId, user.id, seq);
+    this.fanout.publish({
+      conversationId,
+      frame: { type: 'read', message_ids: mine.map((m) => m.id), user_id: user.id, username: user.username, read_at: readAt },
+    });
+  }
+
+  /** Typing to every socket of the conversation but `exceptConnectionId` (the sender's own). */
+  typing(user: User, conversationId: Id, isTyping: boolean, exceptConnectionId?: string): void {
+    this.fanout.publish({
+      conversationId,
+      exceptConnectionId,
+      frame: { type: 'typing', user_id: user.id, username: user.username, is_typing: isTyping },
+    });
+  }
+
+  /** Owner only: adds `username` (201, or 200 if already in) and writes "<name> joined". */
+  addParticipant(owner: User, conversationId: Id, username: unknown, role: unknown) {
+    if (this.requireParticipant(conversationId, owner.id) !== 'owner') {
+      throw detail(403, 'Only the owner can add participants.', 'permission_denied');
+    }
+    if (typeof username !== 'string' || !username) throw fieldError('username', 'This field is required.');
+    const r = role ?? 'member';
+    if (r !== 'member' && r !== 'agent' && r !== 'owner') throw fieldError('role', 'Must be one of owner, member, agent.');
+    const target = this.storage.findUserByUsername(username);
+    if (!target) throw fieldError('username', 'No user with this username.');
+    const result = this.storage.addParticipant(conversationId, target.id, r);
+    if (result.created) {
+      const { message } = this.storage.insertMessage({ conversationId, senderId: null, type: 'system', text: `${target.username} joined` });
+      this.metrics.messagesStored++;
+      this.fanout.publish({ conversationId, frame: { type: 'message:new', message } });
+    }
+    return result;
+  }
+}

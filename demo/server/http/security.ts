@@ -1,0 +1,100 @@
+/**
+ * Cross-cutting HTTP middleware: helmet headers and CSP, the CORS allow-list, the per-user write
+ * limit, request logs without query strings, and the error handler that turns bad input into
+ * 400/404/413 answers, never a 500.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { AppContext } from '../context.js';
+import { HttpError } from './errors.js';
+
+export function securityHeaders(): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'connect-src': ["'self'", 'ws:', 'wss:'],
+        'img-src': ["'self'", 'data:', 'blob:'],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'object-src': ["'none'"],
+        'frame-ancestors': ["'self'"],
+        // The demo is often served over plain http on a LAN address: do not force https.
+        'upgrade-insecure-requests': null,
+      },
+    },
+    // The widget script and uploads are embedded by other sites.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+}
+
+/** Whether an Origin header passes the allow-list (no header: not a browser, allowed). */
+export function originAllowed(origins: string[] | '*', origin: string | undefined): boolean {
+  return !origin || origins === '*' || origins.includes(origin);
+}
+
+export function cors(origins: string[] | '*'): RequestHandler {
+  return (req, res, next) => {
+    const origin = req.get('origin');
+    if (origin && originAllowed(origins, origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origins === '*' ? '*' : origin);
+      res.setHeader('Access-Control-Expose-Headers', 'Retry-After, RateLimit, RateLimit-Policy');
+      if (origins !== '*') res.vary('Origin');
+    }
+    if (req.method === 'OPTIONS') {
+      if (origin && originAllowed(origins, origin)) {
+        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
+        res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+        res.setHeader('Access-Control-Max-Age', '600');
+      }
+      res.status(204).end();
+      return;
+    }
+    next();
+  };
+}
+
+/** Writes per user (after auth); generous enough for a 50-message burst in 15 s. */
+export function writeLimiter(ctx: AppContext): RequestHandler {
+  return rateLimit({
+    windowMs: ctx.limits.writeWindowMs,
+    limit: ctx.limits.writes,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (_req, res) => `user:${(res.locals.user as { id: string }).id}`,
+    validate: { keyGeneratorIpFallback: false },
+    handler: (_req, res) => {
+      res.status(429).json({ detail: 'Too many requests. Slow down.', code: 'rate_limited' });
+    },
+  });
+}
+
+/** One log line per request: method, path (no query string), status, duration. */
+export function requestLog(ctx: AppContext): RequestHandler {
+  return (req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      ctx.metrics.countHttp(res.statusCode);
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      ctx.log.info({ method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 10) / 10, user: res.locals.user?.id }, 'request');
+    });
+    next();
+  };
+}
+
+/** Maps thrown errors to answers; body-parser errors become 400/413. */
+export function errorHandler(ctx: AppContext): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (res.headersSent) return;
+    if (err instanceof HttpError) return void res.status(err.status).json(err.body);
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e.type === 'entity.too.large') return void res.status(413).json({ detail: 'Request body too large.', code: 'payload_too_large' });
+    if (e.type === 'entity.parse.failed') return void res.status(400).json({ detail: 'Malformed JSON.', code: 'parse_error' });
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      return void res.status(e.status).json({ detail: 'Bad request.', code: 'bad_request' });
+    }
+    ctx.log.error({ err: e.message, path: req.path }, 'unhandled error');
+    res.status(500).json({ detail: 'Internal server error.', code: 'server_error' });
+  };
+}

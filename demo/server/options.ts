@@ -1,0 +1,68 @@
+/**
+ * Options of `createServer` and their defaults (see docs/CONTRACT.md).
+ */
+
+/** Limits a load test may loosen. Windows in ms. */
+export interface RateLimitOptions {
+  /** Failed logins allowed per username and IP within `loginWindowMs` (default 10 per 15 min). */
+  loginFailures?: number;
+  loginWindowMs?: number;
+  /** REST writes per user within `writeWindowMs` (default 150 per 15 s: a 50-message burst passes). */
+  writes?: number;
+  writeWindowMs?: number;
+  /** Socket token bucket: burst size and refill per second (default 120 and 20). */
+  socketBurst?: number;
+  socketRefillPerSec?: number;
+  /** Frames refused in a row after `rate_limited` before the socket is closed with 1008 (default 50). */
+  socketStrikes?: number;
+}
+
+export interface ServerOptions {
+  /** Default 8000; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1; main.ts listens on 0.0.0.0. */
+  host?: string;
+  /** Holds `parley.db`, `uploads/` and a generated `jwt-secret`. */
+  dataDir: string;
+  jwtSecret?: string;
+  redisUrl?: string;
+  /** CORS and socket Origin allow-list; default any origin ('*'). */
+  allowedOrigins?: string[] | '*';
+  /** Create alice/bob/carol on an empty database (default true). */
+  demoUsers?: boolean;
+  /** Extra users to create when missing (tests, load, bench). */
+  users?: { username: string; password: string; display_name?: string }[];
+  /** How long the bot "types" before answering (default 400 ms). */
+  botDelayMs?: number;
+  /** Display name of the bot's messages (default "Bot"). */
+  botName?: string;
+  rateLimits?: RateLimitOptions;
+  /** pino level; 'silent' in tests (default 'info'). */
+  logLevel?: string;
+  /** WebSocket-level ping interval (default 30 000 ms). */
+  heartbeatMs?: number;
+  /** Unattached uploads older than this are deleted (default 24 h), checked every `uploadSweepMs` (default 1 h). */
+  uploadMaxAgeMs?: number;
+  uploadSweepMs?: number;
+  /** Express `trust proxy` setting (default 'loopback': a local nginx may forward client IPs). */
+  trustProxy?: boolean | string | number;
+}
+
+export const DEMO_USERS = [
+  { username: 'alice', password: 'alice123', display_name: 'Alice' },
+  { username: 'bob', password: 'bob123', display_name: 'Bob' },
+  { username: 'carol', password: 'carol123', display_name: 'Carol' },
+];
+
+/** The rate limits with every default filled in. */
+export function rateLimitsWithDefaults(r: RateLimitOptions = {}): Required<RateLimitOptions> {
+  return {
+    loginFailures: r.loginFailures ?? 10,
+    loginWindowMs: r.loginWindowMs ?? 15 * 60_000,
+    writes: r.writes ?? 150,
+    writeWindowMs: r.writeWindowMs ?? 15_000,
+    socketBurst: r.socketBurst ?? 120,
+    socketRefillPerSec: r.socketRefillPerSec ?? 20,
+    socketStrikes: r.socketStrikes ?? 50,
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * One accepted chat socket: greets with `hello`, handles the client frames of PROTOCOL §4
+ * (`message`, `typing`, `read`, `sync`, `ping`), rate-limits them with a token bucket, and
+ * reports presence. Bad frames get an `error` frame; the socket stays open.
+ */
+import { randomUUID } from 'node:crypto';
+import type { WebSocket, RawData } from 'ws';
+import type { Id, ServerFrame, User, WsErrorCode } from '../../../src/types.js';
+import { wsCodeFor } from '../chat-service.js';
+import type { AppContext } from '../context.js';
+import { HttpError } from '../http/errors.js';
+import type { HubMember } from './hub.js';
+import { TokenBucket } from './token-bucket.js';
+
+/** `sync` answers at most this many messages before `synced {more: true}`. */
+export const SYNC_MAX = 500;
+
+type Frame = Record<string, unknown> & { type?: unknown };
+
+export class ChatConnection implements HubMember {
+  readonly id = randomUUID();
+  readonly userId: Id;
+  alive = true;
+  /** Settles once the socket has closed. */
+  readonly closed: Promise<void>;
+  private readonly bucket: TokenBucket;
+  private strikes = 0;
+
+  constructor(private readonly ctx: AppContext, private readonly ws: WebSocket, readonly user: User, readonly conversationId: Id) {
+    this.userId = user.id;
+    this.bucket = new TokenBucket(ctx.limits.socketBurst, ctx.limits.socketRefillPerSec);
+    this.closed = new Promise((resolve) => ws.once('close', () => resolve()));
+  }
+
+  /** Registers the socket, sends `hello` and announces presence. */
+  async start(): Promise<void> {
+    const { ctx } = this;
+    ctx.hub.add(this);
+    this.ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    this.ws.on('pong', () => (this.alive = true));
+    this.ws.once('close', () => void this.stop());
+    this.send({ type: 'hello', connection_id: this.id, user: this.user, last_seq: ctx.storage.lastSeq(this.conversationId) });
+    const n = await ctx.fanout.presence(this.conversationId, this.userId, 1);
+    if (n === 1) this.presence('user_joined');
+  }
+
+  private async stop(): Promise<void> {
+    this.ctx.hub.remove(this);
+    try {
+      const n = await this.ctx.fanout.presence(this.conversationId, this.userId, -1);
+      if (n === 0) this.presence('user_left');
+    } catch (err) {
+      this.ctx.log.warn({ err: (err as Error).message }, 'presence update failed');
+    }
+  }
+
+  private presence(type: 'user_joined' | 'user_left'): void {
+    this.ctx.fanout.publish({
+      conversationId: this.conversationId,
+      exceptUserId: this.userId,
+      frame: { type, user_id: this.userId, username: this.user.username },
+    });
+  }
+
+  send(frame: ServerFrame): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(frame));
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+
+  /** Drops a socket that missed the last ping; otherwise pings again. */
+  heartbeat(): void {
+    if (!this.alive) return void this.ws.terminate();
+    this.alive = false;
+    this.ws.ping();
+  }
+
+  private error(code: WsErrorCode, message: string): void {
+    this.send({ type: 'error', code, message });
+  }
+
+  private onFrame(data: RawData, isBinary: boolean): void {
+    this.alive = true;
+    if (!this.bucket.take()) {
+      this.strikes++;
+      if (this.strikes === 1) this.error('rate_limited', 'Too many frames: slow down.');
+      if (this.strikes >= this.ctx.limits.socketStrikes) this.close(1008, 'rate limit exceeded');
+      return;
+    }
+    this.strikes = 0;
+    let frame: Frame;
+    try {
+      if (isBinary) throw new Error('binary');
+      const parsed: unknown = JSON.parse(data.toString());
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+      frame = parsed as Frame;
+    } catch {
+      return this.error('bad_json', 'Frames must be JSON objects with a type.');
+    }
+    try {
+      this.dispatch(frame);
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 400) return this.error(wsCodeFor(err), Object.values(err.body).flat().join(' '));
+      this.ctx.log.error({ err: (err as Error).message, type: frame.type }, 'socket frame failed');
+      this.error('invalid_message', 'The frame could not be handled.');
+    }
+  }
+
+  private dispatch(frame: Frame): void {
+    const { ctx } = this;
+    switch (frame.type) {
+      case 'message': {
+        const attachmentId = frame.attachment_id;
+        if (attachmentId !== undefined && attachmentId !== null && !/^[0-9]{1,18}$/.test(String(attachmentId))) {
+          return this.error('invalid_attachment', 'attachment_id must be an id.');
+        }
+        const { message } = ctx.chat.postMessage(this.user, {
+          conversationId: this.conversationId,
+          text: frame.text,
+          clientId: frame.client_id,
+          attachmentId: attachmentId == null ? undefined : String(attachmentId),
+        });
+        return this.send({ type: 'message:ack', client_id: message.client_id, message_id: message.id, seq: message.seq ?? 0 });
+      }
+      case 'typing':
+        return ctx.chat.typing(this.user, this.conversationId, frame.is_typing === true, this.id);
+      case 'read': {
+        const ids = Array.isArray(frame.message_ids) ? frame.message_ids : [];
+        const valid = ids.map(String).filter((id) => /^[0-9]{1,18}$/.test(id));
+        return ctx.chat.markRead(this.user, this.conversationId, valid);
+      }
+      case 'sync': {
+        const after = typeof frame.after_seq === 'number' && frame.after_seq >= 0 ? Math.floor(frame.after_seq) : 0;
+        const batch = ctx.storage.listMessages(this.conversationId, { afterSeq: after, limit: SYNC_MAX + 1 });
+        const page = batch.slice(0, SYNC_MAX);
+        for (const message of page) this.send({ type: 'message:new', message });
+        return this.send({ type: 'synced', last_seq: page.at(-1)?.seq ?? after, more: batch.length > SYNC_MAX });
+      }
+      case 'ping':
+        return this.send({ type: 'pong' });
+      default:
+        return this.error('unknown_type', `Unknown frame type: ${JSON.stringify(frame.type ?? null).slice(0, 40)}`);
+    }
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The chat socket endpoint `/ws/chat/<id>/` (final slash optional) on the HTTP server's
+ * `upgrade` event (`ws` in `noServer` mode). The handshake is always accepted and then closed
+ * with a code when a check fails, in PROTOCOL order: Origin (1008), auth (4001: ticket or
+ * `?token=`, ticket wins), the conversation exists (4004), membership (4003).
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_FRAME_BYTES, type User } from '../../../src/types.js';
+import type { AppContext } from '../context.js';
+import { originAllowed } from '../http/security.js';
+import { ChatConnection } from './chat-connection.js';
+
+const PATH = /^\/ws\/chat\/([^/]+)\/?$/;
+
+export interface SocketServer {
+  /** Closes every socket with 1012 and stops accepting new ones. */
+  close(): Promise<void>;
+}
+
+export function attachSocketServer(ctx: AppContext, server: Server): SocketServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  const connections = new Set<ChatConnection>();
+  let closing = false;
+
+  const heartbeat = setInterval(() => {
+    for (const c of connections) c.heartbeat();
+  }, ctx.options.heartbeatMs ?? 30_000);
+  heartbeat.unref();
+
+  /** Who the request authenticates as, or null (4001). A ticket is spent even if it fails. */
+  async function authenticate(params: URLSearchParams, conversationId: string): Promise<User | null> {
+    const ticket = params.get('ticket');
+    if (ticket) {
+      const t = ctx.storage.spendTicket(ticket);
+      if (!t || t.expires_at < Date.now() || t.conversation_id !== conversationId) return null;
+      const u = ctx.storage.findUserById(t.user_id);
+      return u ? { id: u.id, username: u.username, display_name: u.display_name } : null;
+    }
+    const token = params.get('token');
+    if (!token) return null;
+    try {
+      const u = await ctx.tokens.userFromAccess(token);
+      return { id: u.id, username: u.username, display_name: u.display_name };
+    } catch {
+      return null;
+    }
+  }
+
+  async function check(req: IncomingMessage, id: string, params: URLSearchParams): Promise<{ code: number; reason: string } | User> {
+    if (closing) return { code: 1012, reason: 'server restarting' };
+    if (!originAllowed(ctx.origins, req.headers.origin)) return { code: 1008, reason: 'origin not allowed' };
+    const user = await authenticate(params, id);
+    if (!user) return { code: 4001, reason: 'unauthorized' };
+    if (!/^[0-9]{1,18}$/.test(id) || !ctx.storage.conversationExists(id)) return { code: 4004, reason: 'not found' };
+    if (!ctx.storage.participantRole(id, user.id)) return { code: 4003, reason: 'forbidden' };
+    return user;
+  }
+
+  function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = PATH.exec(url.pathname);
+    if (!match) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    socket.on('error', () => socket.destroy());
+    const id = decodeURIComponent(match[1]!);
+    check(req, id, url.searchParams).then(
+      (result) => {
+        wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+          if ('code' in result) {
+            ctx.log.info({ path: url.pathname, code: result.code }, 'socket refused');
+            return ws.close(result.code, result.reason);
+          }
+          const conn = new ChatConnection(ctx, ws, result, id);
+          connections.add(conn);
+          ws.once('close', (code) => {
+            connections.delete(conn);
+            ctx.log.info({ conversation: id, user: result.id, code }, 'socket closed');
+          });
+          ws.on('error', (err) => ctx.log.info({ err: err.message }, 'socket error'));
+          ctx.log.info({ conversation: id, user: result.id }, 'socket opened');
+          conn.start().catch((err: Error) => ctx.log.warn({ err: err.message }, 'socket start failed'));
+        });
+      },
+      (err: Error) => {
+        ctx.log.error({ err: err.message }, 'socket handshake failed');
+        socket.destroy();
+      },
+    );
+  }
+
+  server.on('upgrade', onUpgrade);
+
+  return {
+    async close() {
+      closing = true;
+      clearInterval(heartbeat);
+      const all = [...connections];
+      for (const c of all) c.close(1012, 'server restarting');
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)));
+      await Promise.race([Promise.all(all.map((c) => c.closed)), timeout]);
+      clearTimeout(timer);
+      server.off('upgrade', onUpgrade);
+      wss.close();
+    },
+  };
+}
