@@ -9,14 +9,17 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ackRoundtrip } from './ack-roundtrip.js';
 import { bundleSize } from './bundle-size.js';
+import { fanout } from './fanout.js';
+import { restThroughput } from './rest-throughput.js';
 import { ROOT, type BenchContext, type Measure } from './support.js';
 import { errorRow, formatTable, writeResults, type Row } from './table.js';
 
 /** Whole-run ceiling: the issue asks for under 10 minutes. */
 const RUN_BUDGET_MS = 9 * 60_000;
 
-const measures: Measure[] = [bundleSize];
+const measures: Measure[] = [bundleSize, ackRoundtrip, fanout, restThroughput];
 
 function newestMtime(dir: string): number {
   if (!existsSync(dir)) return 0;

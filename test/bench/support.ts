@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import type { Row } from './table.js';
 
@@ -171,4 +171,77 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (
   });
   await Promise.all(workers);
   return results;
+}
+
+// ---------------------------------------------------------------- the reference server
+
+/** Rate limits loose enough that a benchmark measures the work, not the limiter. */
+export const BENCH_RATE_LIMITS = {
+  loginFailures: 1_000_000,
+  writes: 1_000_000,
+  writeWindowMs: 1_000,
+  socketBurst: 1_000_000,
+  socketRefillPerSec: 1_000_000,
+  socketStrikes: 1_000_000,
+};
+
+/** Long enough that no bot reply lands inside a measured round (set `botDelayMs` to measure with it). */
+export const BOT_HELD_BACK_MS = 10 * 60_000;
+
+export const BENCH_PASSWORD = 'bench-password-1';
+
+export interface ParleyInstance {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface BenchUser {
+  username: string;
+  token: string;
+  /** A JSON request as this user against the first instance. */
+  api<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+}
+
+type CreateServer = (options: Record<string, unknown>) => Promise<ParleyInstance>;
+
+/**
+ * Starts `instances` reference servers on 127.0.0.1:0 sharing one fresh data dir (and `redisUrl`),
+ * seeds `users` bench users (bench000, bench001, ...) and logs each in. Closed when the measure ends.
+ */
+export async function startParley(
+  ctx: BenchContext,
+  options: { instances?: number; users?: number; redisUrl?: string; botDelayMs?: number; dataDir?: string } = {},
+): Promise<{ servers: ParleyInstance[]; users: BenchUser[]; dataDir: string }> {
+  const entry = pathToFileURL(join(ROOT, 'demo/server/index.ts')).href;
+  const { createServer } = (await import(entry)) as { createServer: CreateServer };
+  const dataDir = options.dataDir ?? tempDir(ctx, 'server');
+  const usernames = Array.from({ length: options.users ?? 0 }, (_, i) => `bench${String(i).padStart(3, '0')}`);
+  const servers: ParleyInstance[] = [];
+  for (let i = 0; i < (options.instances ?? 1); i++) {
+    const server = await createServer({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      jwtSecret: 'bench-secret-0123456789abcdef0123456789abcdef',
+      demoUsers: false,
+      users: usernames.map((username) => ({ username, password: BENCH_PASSWORD })),
+      botDelayMs: options.botDelayMs ?? BOT_HELD_BACK_MS,
+      rateLimits: BENCH_RATE_LIMITS,
+      logLevel: 'silent',
+      ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+    });
+    ctx.defer(() => server.close());
+    servers.push(server);
+  }
+  const base = servers[0]!.url;
+  const users = await mapLimit(usernames, 4, async (username) => {
+    const { token } = await api<{ token: string }>(base, 'POST', '/api/auth/login', { body: { username, password: BENCH_PASSWORD } });
+    return {
+      username,
+      token,
+      api: <T>(method: string, path: string, body?: unknown) => api<T>(base, method, path, { token, body }),
+    };
+  });
+  return { servers, users, dataDir };
 }

@@ -1,0 +1,280 @@
+/**
+ * Send -> ack round trip, one message in flight at a time:
+ * - Chromium: Parley's ChatClient (script-tag bundle; durable IndexedDB outbox) against the
+ *   reference server (durable SQLite write), beside a bare browser WebSocket to a raw `ws` echo server;
+ * - Node: a raw protocol client (`ws`) against the reference server, beside the same echo.
+ */
+import type { AddressInfo } from 'node:net';
+import WebSocket, { WebSocketServer } from 'ws';
+import { openParleyPage } from './browser-page.js';
+import { BENCH_PASSWORD, checkAborted, launchChromium, percentile, startParley, type BenchContext, type Measure } from './support.js';
+import type { Row } from './table.js';
+
+const WARMUP = 50;
+const SAMPLES = 500;
+const GOAL = '<= 2x raw';
+
+/** A `ws` server that sends every frame straight back. */
+async function startEcho(ctx: BenchContext): Promise<string> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  await new Promise<void>((resolve) => wss.once('listening', resolve));
+  ctx.defer(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close(() => resolve());
+      }),
+  );
+  wss.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
+  return `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
+}
+
+/** Opens a Node socket; resolves once `ready(frame)` is true for a received frame (or on open). */
+function openSocket(ctx: BenchContext, url: string, ready?: (frame: { type?: string }) => boolean): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    ctx.defer(() => ws.terminate());
+    ws.once('error', reject);
+    ws.once('close', (code) => reject(new Error(`socket closed with ${code} before it was ready`)));
+    if (!ready) ws.once('open', () => resolve(ws));
+    else
+      ws.on('message', function onFrame(data) {
+        if (ready(JSON.parse(data.toString()) as { type?: string })) {
+          ws.off('message', onFrame);
+          resolve(ws);
+        }
+      });
+  });
+}
+
+/** Sequential round trips in Node: send a frame, wait for the matching answer. */
+async function nodeRoundTrips(
+  ctx: BenchContext,
+  ws: WebSocket,
+  frame: (n: number) => string,
+  /** True for the answer to send #n; throws on a frame that means it failed. */
+  isAnswer: (data: string, n: number) => boolean,
+): Promise<number[]> {
+  const times: number[] = [];
+  for (let n = 0; n < WARMUP + SAMPLES; n++) {
+    checkAborted(ctx);
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no answer to send #${n} within 5 s`)), 5000);
+      const onFrame = (data: WebSocket.RawData) => {
+        let answered: boolean;
+        try {
+          answered = isAnswer(data.toString(), n);
+        } catch (err) {
+          answered = true;
+          reject(err);
+        }
+        if (!answered) return;
+        clearTimeout(timer);
+        ws.off('message', onFrame);
+        resolve();
+      };
+      ws.on('message', onFrame);
+      ws.send(frame(n));
+    });
+    if (n >= WARMUP) times.push(performance.now() - started);
+  }
+  return times;
+}
+
+interface PageResult {
+  times: number[];
+  error?: string;
+}
+
+/** In the page: sequential sends over a bare WebSocket to the echo server. */
+function browserEcho(args: { url: string; warmup: number; samples: number }): Promise<PageResult> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(args.url);
+    const times: number[] = [];
+    let n = 0;
+    let started = 0;
+    const next = () => {
+      if (n === args.warmup + args.samples) {
+        ws.close();
+        resolve({ times });
+        return;
+      }
+      started = performance.now();
+      ws.send(JSON.stringify({ type: 'message', text: `echo ${n}`, client_id: crypto.randomUUID() }));
+    };
+    ws.onmessage = () => {
+      if (n >= args.warmup) times.push(performance.now() - started);
+      n += 1;
+      next();
+    };
+    ws.onopen = next;
+    ws.onerror = () => resolve({ times, error: 'echo socket error' });
+  });
+}
+
+/** In the page: the real ChatClient, send() to the first non-pending status, one at a time. */
+async function browserParley(args: {
+  apiUrl: string;
+  username: string;
+  password: string;
+  conversationId: string;
+  warmup: number;
+  samples: number;
+}): Promise<PageResult> {
+  interface StatusChange {
+    clientId: string | null;
+    status: string;
+    failure?: { reason: string };
+  }
+  interface PageClient {
+    login(username: string, password: string): Promise<unknown>;
+    connect(conversationId: string): Promise<void>;
+    isConnected(): boolean;
+    send(text: string): Promise<{ clientId: string | null }>;
+    on(event: 'message-status', listener: (change: StatusChange) => void): () => void;
+    destroy(): void;
+  }
+  const { ChatClient } = (window as unknown as { Parley: { ChatClient: new (o: { apiUrl: string }) => PageClient } }).Parley;
+  const client = new ChatClient({ apiUrl: args.apiUrl });
+  const times: number[] = [];
+  try {
+    await client.login(args.username, args.password);
+    await client.connect(args.conversationId);
+    const openBy = performance.now() + 10_000;
+    while (!client.isConnected()) {
+      if (performance.now() > openBy) return { times, error: 'the client socket did not open within 10 s' };
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    type Settled = { at: number; status: string; reason?: string };
+    const settled = new Map<string, Settled>();
+    const waiters = new Map<string, (result: Settled) => void>();
+    client.on('message-status', (change) => {
+      if (!change.clientId || change.status === 'pending' || settled.has(change.clientId)) return;
+      const result = { at: performance.now(), status: change.status, reason: change.failure?.reason };
+      settled.set(change.clientId, result);
+      waiters.get(change.clientId)?.(result);
+    });
+    for (let n = 0; n < args.warmup + args.samples; n++) {
+      const started = performance.now();
+      const message = await client.send(`bench ack ${n}`);
+      const clientId = message.clientId;
+      if (!clientId) return { times, error: 'send() returned a message without clientId' };
+      if (!settled.has(clientId)) {
+        const ok = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), 5000);
+          waiters.set(clientId, () => {
+            clearTimeout(timer);
+            resolve(true);
+          });
+        });
+        waiters.delete(clientId);
+        if (!ok) return { times, error: `send #${n} not acknowledged within 5 s` };
+      }
+      const result = settled.get(clientId)!;
+      if (result.status === 'failed') return { times, error: `send #${n} failed: ${result.reason ?? 'unknown'}` };
+      if (n >= args.warmup) times.push(result.at - started);
+    }
+    return { times };
+  } catch (err) {
+    return { times, error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    client.destroy();
+  }
+}
+
+function rows(label: string, parley: number[], anchor: number[], note: string): Row[] {
+  return [0.5, 0.99].map((q) => {
+    const p = percentile(parley, q);
+    const a = percentile(anchor, q);
+    return {
+      measure: `send->ack ${q === 0.5 ? 'p50' : 'p99'}, ${label}`,
+      parley: p,
+      anchor: a,
+      unit: 'ms',
+      ratio: p / a,
+      goal: GOAL,
+      met: p / a <= 2,
+      ...(q === 0.5 ? { note } : {}),
+    };
+  });
+}
+
+export const ackRoundtrip: Measure = {
+  name: 'ack-roundtrip',
+  timeoutMs: 90_000,
+  rows: [
+    { measure: 'send->ack p50, ChatClient in Chromium', goal: GOAL },
+    { measure: 'send->ack p99, ChatClient in Chromium', goal: GOAL },
+    { measure: 'send->ack p50, raw protocol client in Node', goal: GOAL },
+    { measure: 'send->ack p99, raw protocol client in Node', goal: GOAL },
+  ],
+  async run(ctx): Promise<Row[]> {
+    const echoUrl = await startEcho(ctx);
+    const { servers, users } = await startParley(ctx, { users: 2 });
+    const server = servers[0]!;
+    const [browserUser, nodeUser] = users as [(typeof users)[0], (typeof users)[0]];
+    const out: Row[] = [];
+
+    // Chromium: ChatClient vs a bare browser WebSocket to the echo server, same page.
+    try {
+      const conversation = await browserUser.api<{ id: string }>('POST', '/api/chat/conversations/', { title: 'bench ack (browser)' });
+      const browser = await launchChromium(ctx);
+      const page = await openParleyPage(ctx, browser, server.url);
+      const echo = await page.evaluate(browserEcho, { url: echoUrl, warmup: WARMUP, samples: SAMPLES });
+      if (echo.error) throw new Error(`browser echo: ${echo.error}`);
+      const parley = await page.evaluate(browserParley, {
+        apiUrl: server.url,
+        username: browserUser.username,
+        password: BENCH_PASSWORD,
+        conversationId: conversation.id,
+        warmup: WARMUP,
+        samples: SAMPLES,
+      });
+      if (parley.error) throw new Error(`ChatClient: ${parley.error}`);
+      out.push(
+        ...rows(
+          'ChatClient in Chromium',
+          parley.times,
+          echo.times,
+          `${SAMPLES} sequential sends after ${WARMUP} warm-up; Parley = client.send() (IndexedDB outbox write) until the message leaves 'pending' (message:ack), reference server with its SQLite write; anchor = a bare browser WebSocket to a raw ws echo server, same page; bot replies held back`,
+        ),
+      );
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      out.push(...ackRoundtrip.rows.slice(0, 2).map((r) => ({ ...r, parley: `error: ${reason}`, anchor: null, unit: '', ratio: null, met: false })));
+    }
+
+    // Node: raw protocol frames against the server vs the echo.
+    const conversation = await nodeUser.api<{ id: string }>('POST', '/api/chat/conversations/', { title: 'bench ack (node)' });
+    const echoSocket = await openSocket(ctx, echoUrl);
+    const echoTimes = await nodeRoundTrips(
+      ctx,
+      echoSocket,
+      (n) => JSON.stringify({ type: 'message', text: `echo ${n}`, client_id: `echo-${n}` }),
+      () => true,
+    );
+    const wsUrl = `${server.url.replace(/^http/, 'ws')}/ws/chat/${conversation.id}/?token=${encodeURIComponent(nodeUser.token)}`;
+    const parleySocket = await openSocket(ctx, wsUrl, (frame) => frame.type === 'hello');
+    const prefix = `ack-${Date.now()}-`;
+    const parleyTimes = await nodeRoundTrips(
+      ctx,
+      parleySocket,
+      (n) => JSON.stringify({ type: 'message', text: `bench ack ${n}`, client_id: `${prefix}${n}` }),
+      (data, n) => {
+        const frame = JSON.parse(data) as { type: string; client_id?: string; code?: string; message?: unknown };
+        if (frame.type === 'error') throw new Error(`server error frame: ${frame.code}`);
+        return frame.type === 'message:ack' && frame.client_id === `${prefix}${n}`;
+      },
+    );
+    out.push(
+      ...rows(
+        'raw protocol client in Node',
+        parleyTimes,
+        echoTimes,
+        `${SAMPLES} sequential 'message' frames after ${WARMUP} warm-up, timed to the matching message:ack (reference server, SQLite write); anchor = the same frames to a raw ws echo server; bot replies held back`,
+      ),
+    );
+    return out;
+  },
+};

@@ -1,0 +1,142 @@
+/**
+ * Fan-out: 1,000 messages from one socket to 100 sockets of one conversation, wall time. The
+ * reference server (each message stored durably, then broadcast) against a raw `ws` server that
+ * parses the frame and broadcasts a protocol-shaped `message:new` to every socket. The clients run
+ * in a worker thread for both.
+ */
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { describeFailure, runFanoutClients, type FanoutResult } from './fanout-clients.js';
+import { percentile, startParley, type BenchContext, type Measure } from './support.js';
+import type { Row } from './table.js';
+
+export const FANOUT_SOCKETS = 100;
+export const FANOUT_MESSAGES = 1000;
+const ROUND_TIMEOUT_MS = 60_000;
+
+/** The anchor: a bare `ws` broadcast server on 127.0.0.1; closed when the measure ends. */
+async function startRawBroadcast(ctx: BenchContext): Promise<string> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  await new Promise<void>((resolve) => wss.once('listening', resolve));
+  ctx.defer(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close(() => resolve());
+      }),
+  );
+  const sockets = new Set<WebSocket>();
+  let seq = 0;
+  wss.on('connection', (ws) => {
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
+    ws.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as { text: string; client_id: string };
+      seq += 1;
+      const message = {
+        id: String(seq),
+        seq,
+        conversation_id: '1',
+        conversation: '1',
+        client_id: frame.client_id,
+        type: 'user',
+        text: frame.text,
+        sender: 'bench000',
+        sender_name: 'bench000',
+        attachment: null,
+        status: 'sent',
+        created_at: new Date().toISOString(),
+      };
+      const out = JSON.stringify({ type: 'message:new', message });
+      for (const socket of sockets) socket.send(out);
+      ws.send(JSON.stringify({ type: 'message:ack', client_id: frame.client_id, message_id: message.id, seq }));
+    });
+  });
+  return `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
+}
+
+/** Rounds after the warm-up one; the median is reported. */
+export const FANOUT_ROUNDS = 3;
+
+/** Runs one warm-up round and FANOUT_ROUNDS measured ones; returns the median wall time. */
+export async function medianOfRounds(ctx: BenchContext, label: string, round: () => Promise<FanoutResult>): Promise<number> {
+  await round();
+  const times: number[] = [];
+  for (let i = 0; i < FANOUT_ROUNDS; i++) times.push((await round()).ms);
+  ctx.log(`${label}: ${times.map((t) => t.toFixed(0)).join(', ')} ms (median reported)`);
+  return percentile(times, 0.5);
+}
+
+/** The raw anchor: median wall time. */
+export async function rawFanout(ctx: BenchContext): Promise<number> {
+  const url = await startRawBroadcast(ctx);
+  return medianOfRounds(ctx, 'raw ws broadcast', async () => {
+    const result = await runFanoutClients(ctx, {
+      urls: Array.from({ length: FANOUT_SOCKETS }, () => url),
+      count: FANOUT_MESSAGES,
+      readyOn: 'open',
+      timeoutMs: ROUND_TIMEOUT_MS,
+    });
+    if (!result.complete) throw new Error(`raw anchor ${describeFailure(result, FANOUT_MESSAGES)}`);
+    return result;
+  });
+}
+
+/**
+ * Sets up `instances` reference servers sharing one data dir (and `redisUrl` when given), one
+ * conversation with FANOUT_SOCKETS users, and returns one socket URL per user, spread round-robin
+ * over the instances (the sender, user 0, on the first).
+ */
+export async function parleyFanoutUrls(ctx: BenchContext, options: { instances: number; redisUrl?: string }): Promise<string[]> {
+  const { servers, users } = await startParley(ctx, {
+    instances: options.instances,
+    users: FANOUT_SOCKETS,
+    redisUrl: options.redisUrl,
+  });
+  const owner = users[0]!;
+  const conversation = await owner.api<{ id: string }>('POST', '/api/chat/conversations/', { title: 'bench fan-out' });
+  for (const user of users.slice(1)) {
+    await owner.api('POST', `/api/chat/conversations/${conversation.id}/participants/`, { username: user.username });
+  }
+  return users.map((user, i) => {
+    const base = servers[i % servers.length]!.url.replace(/^http/, 'ws');
+    return `${base}/ws/chat/${conversation.id}/?token=${encodeURIComponent(user.token)}`;
+  });
+}
+
+/** Parley: median wall time over the given socket URLs. */
+export async function parleyFanout(ctx: BenchContext, urls: string[], label: string): Promise<number> {
+  return medianOfRounds(ctx, label, async () => {
+    const result = await runFanoutClients(ctx, { urls, count: FANOUT_MESSAGES, readyOn: 'hello', timeoutMs: ROUND_TIMEOUT_MS });
+    if (!result.complete) throw new Error(`${label} ${describeFailure(result, FANOUT_MESSAGES)}`);
+    if (result.duplicates) throw new Error(`${label}: ${result.duplicates} duplicated deliveries`);
+    return result;
+  });
+}
+
+export const fanout: Measure = {
+  name: 'fanout',
+  timeoutMs: 120_000,
+  rows: [{ measure: 'fan-out 1,000 msgs -> 100 sockets, wall time', goal: '>= 0.5x raw throughput' }],
+  async run(ctx): Promise<Row[]> {
+    const raw = await rawFanout(ctx);
+    const urls = await parleyFanoutUrls(ctx, { instances: 1 });
+    const parley = await parleyFanout(ctx, urls, 'reference server');
+    ctx.shared.set('fanoutInProcessMs', parley);
+    const ratio = raw / parley;
+    return [
+      {
+        measure: 'fan-out 1,000 msgs -> 100 sockets, wall time',
+        parley,
+        anchor: raw,
+        unit: 'ms',
+        ratio,
+        goal: '>= 0.5x raw throughput',
+        met: ratio >= 0.5,
+        note: `ratio = raw time / Parley time (throughput ratio); median of 3 rounds after a warm-up; one socket sends all 1,000 at once, every one of the 100 sockets (sender included) must receive all; Parley stores each message in SQLite before broadcasting; ${BOT_NOTE}; clients in a worker thread`,
+      },
+    ];
+  },
+};
+
+export const BOT_NOTE = 'bot replies held back (botDelayMs longer than the round) so only the user messages fan out, as in the anchor';
