@@ -1,0 +1,33 @@
+/** Reading what the server stored, from the test's side (REST, as the user). */
+import type { Conversation, ConversationPage, LoginResponse, Message } from '../../../src/types.js';
+
+export async function loginToken(baseUrl: string, username: string, password: string): Promise<string> {
+  const response = await fetch(new URL('/api/auth/login', baseUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!response.ok) throw new Error(`login of ${username} answered ${response.status}`);
+  return ((await response.json()) as LoginResponse).token;
+}
+
+async function get<T>(baseUrl: string, token: string, path: string): Promise<T> {
+  const response = await fetch(new URL(path, baseUrl), { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+export async function listConversations(baseUrl: string, token: string): Promise<Conversation[]> {
+  return (await get<ConversationPage>(baseUrl, token, '/api/chat/conversations/')).results;
+}
+
+/** Every stored message of a conversation, oldest first. */
+export async function storedMessages(baseUrl: string, token: string, conversationId: string): Promise<Message[]> {
+  const all: Message[] = [];
+  for (let afterSeq = 0; ; ) {
+    const page = await get<Message[]>(baseUrl, token, `/api/chat/conversations/${conversationId}/messages/?after_seq=${afterSeq}&limit=200`);
+    all.push(...page);
+    if (page.length < 200) return all;
+    afterSeq = page.at(-1)!.seq!;
+  }
+}
