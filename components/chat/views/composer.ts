@@ -1,0 +1,70 @@
+/** The composer: prompt chips, uploads in progress, the textarea with send and attach buttons. */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { BotPrompt } from '../../../src/index.js';
+import type { Strings } from '../../i18n/locales.js';
+
+/** One upload in progress (or failed), shown with a progress bar and a cancel button. */
+export interface UploadItem {
+  id: number;
+  name: string;
+  fraction: number;
+  error: string | null;
+  controller: AbortController;
+}
+
+export interface ComposerProps {
+  strings: Strings;
+  prompts: readonly BotPrompt[];
+  showPrompts: boolean;
+  uploads: readonly UploadItem[];
+  onPrompt(prompt: BotPrompt): void;
+  onCancelUpload(item: UploadItem): void;
+  onKeydown(e: KeyboardEvent): void;
+  onInput(e: InputEvent): void;
+  onPaste(e: ClipboardEvent): void;
+  onSend(): void;
+  onPick(files: FileList | null): void;
+}
+
+export function renderComposer(p: ComposerProps): TemplateResult {
+  const s = p.strings;
+  return html`
+    ${p.showPrompts && p.prompts.length
+      ? html`<div class="prompts" role="group" aria-label=${s.prompts}>
+          ${p.prompts.map(
+            (prompt) => html`<button type="button" part="prompt" class="chip" @click=${() => p.onPrompt(prompt)}>
+              ${prompt.title || prompt.text}
+            </button>`,
+          )}
+        </div>`
+      : nothing}
+    ${p.uploads.length
+      ? html`<ul class="uploads">
+          ${p.uploads.map(
+            (u) => html`<li class="upload ${u.error ? 'error' : ''}">
+              <span class="upload-name">${u.error ?? u.name}</span>
+              ${u.error
+                ? nothing
+                : html`<progress part="progress" max="1" .value=${u.fraction} aria-label=${s.uploading(u.name)}></progress>`}
+              <button type="button" class="icon" part="cancel-upload" aria-label=${s.cancelUpload(u.name)}
+                @click=${() => p.onCancelUpload(u)}>✕</button>
+            </li>`,
+          )}
+        </ul>`
+      : nothing}
+    <form part="composer" class="composer" @submit=${(e: Event) => (e.preventDefault(), p.onSend())}>
+      <input type="file" class="file-input" tabindex="-1" multiple
+        accept="image/png,image/jpeg,image/gif,image/webp,application/pdf"
+        @change=${(e: Event) => {
+          const input = e.target as HTMLInputElement;
+          p.onPick(input.files);
+          input.value = '';
+        }} />
+      <button type="button" part="attach" class="icon" aria-label=${s.attach} title=${s.attach}
+        @click=${(e: Event) => ((e.currentTarget as HTMLElement).previousElementSibling as HTMLInputElement).click()}>📎</button>
+      <textarea part="input" name="message" rows="1" maxlength="1000" aria-label=${s.messageInput}
+        placeholder=${s.messageInput} enterkeyhint="send"
+        @keydown=${p.onKeydown} @input=${p.onInput} @paste=${p.onPaste}></textarea>
+      <button type="submit" part="send" class="send" aria-label=${s.send} title=${s.send}>➤</button>
+    </form>`;
+}

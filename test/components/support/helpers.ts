@@ -1,0 +1,31 @@
+import { fixture, html } from '@open-wc/testing';
+import '../../../components/elements.js';
+import type { ParleyChat } from '../../../components/elements.js';
+import { FakeClient } from './fake-client.js';
+
+export async function mountChat(
+  client: FakeClient,
+  attrs: { open?: boolean; lang?: string } = {},
+): Promise<{ el: ParleyChat; root: ShadowRoot }> {
+  const el = await fixture<ParleyChat>(
+    html`<parley-chat bot-name="CRM Assistant" ?open=${attrs.open ?? false} lang=${attrs.lang ?? 'en'} .client=${client}></parley-chat>`,
+  );
+  await settle(el);
+  return { el, root: el.shadowRoot! };
+}
+
+/** Lets pending promise callbacks (resume, login) run, then waits for the element to render. */
+export async function settle(el: ParleyChat): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    await new Promise<void>((r) => queueMicrotask(r));
+    await el.updateComplete;
+  }
+}
+
+export const $ = <T extends Element = HTMLElement>(root: ShadowRoot, selector: string): T => {
+  const found = root.querySelector<T>(selector);
+  if (!found) throw new Error(`no ${selector}`);
+  return found;
+};
+
+export const bubbles = (root: ShadowRoot) => [...root.querySelectorAll<HTMLElement>('[part~="message"]')];
