@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { RuleBot, collectReply, type BotInput } from '../../../demo/server/bot/bot.js';
+import { TestSocket, call, login, post, startServer, type TestServer } from './helpers.js';
+
+const ask = (text: string) =>
+  new RuleBot().reply({
+    message: { id: '1', seq: 1, conversation_id: '1', conversation: '1', client_id: null, type: 'user', text, sender: 'alice', sender_name: 'Alice', attachment: null, status: 'sent', created_at: '' },
+    user: { id: '1', username: 'alice', display_name: 'Alice' },
+  } satisfies BotInput);
+
+describe('rule bot', () => {
+  test('greets with a reply that starts with "Hello!" for hello, hi and hey in any case', () => {
+    for (const t of ['hello', 'Hi!', 'HEY there', 'Hello, bot!']) assert.match(ask(t), /^Hello!/, t);
+  });
+
+  test('matches whole words, not substrings: "this" and "high" are not "hi"', () => {
+    for (const t of ['this is it', 'high five', 'they said so', 'shipment?']) assert.doesNotMatch(ask(t), /^Hello!/, t);
+  });
+
+  test('answers help, orders, delivery, products, thanks and bye with their own replies, none starting with Hello!', () => {
+    const replies = ['help me', 'where is my order', 'delivery time', 'show me products', 'thanks a lot', 'bye now'].map(ask);
+    assert.equal(new Set(replies).size, replies.length);
+    for (const r of replies) assert.doesNotMatch(r, /^Hello!/);
+    assert.match(ask('help'), /• Orders/);
+  });
+
+  test('the default reply quotes the user', () => {
+    const r = ask('purple elephants dance');
+    assert.match(r, /purple elephants dance/);
+    assert.doesNotMatch(r, /^Hello!/);
+  });
+
+  test('collectReply joins streamed chunks', async () => {
+    async function* chunks() {
+      yield 'Hel';
+      yield 'lo!';
+    }
+    assert.equal(await collectReply(chunks()), 'Hello!');
+    assert.equal(await collectReply('plain'), 'plain');
+  });
+});
+
+describe('bot in the server', () => {
+  let s: TestServer;
+  let token: string;
+  before(async () => {
+    s = await startServer({ botDelayMs: 300 });
+    token = (await login(s.url, 'alice')).token;
+  });
+  after(() => s.stop());
+
+  test('bot-response waits for a reply still being written, and asking twice gives one reply', async () => {
+    const { conversation_id } = await post(s.url, token, 'where is my order?');
+    const [r1, r2] = await Promise.all([
+      call(s.url, 'POST', '/api/bot-response/', { token, body: { conversation_id } }),
+      call(s.url, 'POST', '/api/bot-response/', { token, body: { conversation_id } }),
+    ]);
+    assert.equal(r1.status, 200);
+    assert.deepEqual(r2.body, r1.body);
+    const r3 = await call(s.url, 'POST', '/api/bot-response/', { token, body: { conversation_id } });
+    assert.deepEqual(r3.body, r1.body);
+    const msgs = (await call(s.url, 'GET', `/api/chat/conversations/${conversation_id}/messages/`, { token })).body;
+    assert.deepEqual(msgs.map((m: { type: string }) => m.type), ['user', 'bot']);
+    assert.doesNotMatch(r1.body.message, /^Hello!/);
+  });
+
+  test('the bot answers a REST message on the socket with typing as user bot, true then false, exactly once', async () => {
+    const { conversation_id } = await post(s.url, token, 'first');
+    const sock = await TestSocket.open(s.url, conversation_id, `token=${token}`);
+    try {
+      const { message_id } = await post(s.url, token, 'hi', { conversation_id });
+      await sock.next('typing', (f) => f.username === 'bot' && f.is_typing === true && f.user_id === null);
+      const reply = await sock.next('message:new', (f) => f.message.type === 'bot' && f.message.text.startsWith('Hello!'));
+      assert.equal(reply.message.sender, null);
+      assert.equal(reply.message.sender_name, 'Bot');
+      await sock.next('typing', (f) => f.username === 'bot' && f.is_typing === false && sock.frames.indexOf(f) > sock.frames.indexOf(reply));
+      const r = await call(s.url, 'POST', '/api/bot-response/', { token, body: { conversation_id } });
+      assert.equal(r.body.message_id, reply.message.id);
+      await sock.flush();
+      assert.equal(sock.count('message:new', (f) => f.message.type === 'bot' && f.message.text.startsWith('Hello!')), 1);
+      assert.ok(Number(reply.message.id) > Number(message_id));
+    } finally {
+      await sock.close();
+    }
+  });
+
+  test('bot-response answers the newest user message, whoever sent it', async () => {
+    const { conversation_id } = await post(s.url, token, 'thanks');
+    await call(s.url, 'POST', `/api/chat/conversations/${conversation_id}/participants/`, { token, body: { username: 'bob' } });
+    const bob = (await login(s.url, 'bob')).token;
+    await post(s.url, bob, 'bye', { conversation_id });
+    const r = await call(s.url, 'POST', '/api/bot-response/', { token, body: { conversation_id } });
+    assert.match(r.body.message, /^Goodbye!/);
+  });
+});
