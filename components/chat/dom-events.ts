@@ -13,6 +13,8 @@ export interface ParleyChatEventMap {
 
 declare global {
   interface HTMLElementEventMap extends ParleyChatEventMap {}
+  /** The events bubble and are composed, so a listener on `document` sees them too. */
+  interface DocumentEventMap extends ParleyChatEventMap {}
   interface HTMLElementTagNameMap {
     'parley-chat': ParleyChat;
   }

@@ -32,7 +32,7 @@ describe('<parley-chat>', () => {
     const client = new FakeClient();
     client.conversations = [conversation('42', 'Newest'), conversation('41', 'Older')];
     const { el, root } = await mountChat(client, { open: true });
-    const form = $(root, 'form[part="login"]');
+    const form = $<HTMLFormElement>(root, 'form[part="login"]');
     expect(root.querySelector('[part="input"]')).to.equal(null);
     const user = $<HTMLInputElement>(root, 'input[name="username"]');
     const pass = $<HTMLInputElement>(root, 'input[name="password"]');
