@@ -1,0 +1,117 @@
+/**
+ * Two server instances sharing one database and a REAL Redis behave as one. Uses REDIS_URL when
+ * set; otherwise spawns its own `redis-server` on a free port (and fails clearly if the binary is
+ * missing: this test is never skipped).
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer as createNetServer } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { TestSocket, call, login, post, startServer, tempDir, type TestServer } from './helpers.js';
+
+async function freePort(): Promise<number> {
+  const srv = createNetServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}
+
+async function startRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => undefined };
+  const bin = process.env.REDIS_SERVER ?? 'redis-server';
+  if (spawnSync(bin, ['--version']).error) {
+    throw new Error(`redis-server not found (${bin}): install it (apt-get install redis-server) or set REDIS_URL; this test needs a real Redis`);
+  }
+  const port = await freePort();
+  const child: ChildProcess = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Ready to accept connections')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
+  });
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+describe('two instances with Redis', () => {
+  let redis: { url: string; stop: () => Promise<void> };
+  let a: TestServer;
+  let b: TestServer;
+  let cleanup: () => void;
+  let alice: string;
+  let bob: string;
+  let conv: string;
+
+  before(async () => {
+    redis = await startRedis();
+    const tmp = tempDir();
+    cleanup = tmp.cleanup;
+    a = await startServer({ dataDir: tmp.dir, redisUrl: redis.url, botDelayMs: 20 }, true);
+    b = await startServer({ dataDir: tmp.dir, redisUrl: redis.url, botDelayMs: 20 }, true);
+    alice = (await login(a.url, 'alice')).token;
+    bob = (await login(b.url, 'bob')).token;
+    conv = (await post(a.url, alice, 'shared')).conversation_id;
+    await call(a.url, 'POST', `/api/chat/conversations/${conv}/participants/`, { token: alice, body: { username: 'bob' } });
+  });
+  after(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await redis?.stop();
+    cleanup?.();
+  });
+
+  test('they deliver each other\'s messages, typing, read receipts and presence', async () => {
+    const sa = await TestSocket.open(a.url, conv, `token=${alice}`);
+    const sb = await TestSocket.open(b.url, conv, `token=${bob}`);
+    try {
+      await sa.next('user_joined', (f) => f.username === 'bob');
+      sa.send({ type: 'message', text: 'from instance A', client_id: 'redis-1' });
+      const onB = await sb.next('message:new', (f) => f.message.client_id === 'redis-1');
+      assert.equal(onB.message.sender, 'alice');
+      // Exactly one bot reply, seen on both instances.
+      const botB = await sb.next('message:new', (f) => f.message.type === 'bot' && f.message.seq === onB.message.seq + 1);
+      await sa.next('message:new', (f) => f.message.id === botB.message.id);
+      await sb.next('typing', (f) => f.username === 'bot' && f.is_typing === false);
+
+      sb.send({ type: 'typing', is_typing: true });
+      await sa.next('typing', (f) => f.username === 'bob' && f.is_typing === true);
+      sb.send({ type: 'message', text: 'and back from B', client_id: 'redis-2' });
+      const onA = await sa.next('message:new', (f) => f.message.client_id === 'redis-2');
+      sb.send({ type: 'read', message_ids: [onB.message.id] });
+      await sa.next('read', (f) => f.username === 'bob');
+      // REST on one instance reaches sockets on the other.
+      await call(b.url, 'POST', '/api/chat/typing/', { token: bob, body: { conversation_id: conv, is_typing: false } });
+      await sa.next('typing', (f) => f.username === 'bob' && f.is_typing === false);
+      const rest = await post(b.url, bob, 'over REST on B', { conversation_id: conv });
+      await sa.next('message:new', (f) => f.message.id === rest.message_id);
+
+      await sb.close();
+      await sa.next('user_left', (f) => f.username === 'bob');
+      await sa.flush();
+      assert.equal(sa.count('message:new', (f) => f.message.id === onA.message.id), 1, 'no duplicates across instances');
+      const msgs = (await call(a.url, 'GET', `/api/chat/conversations/${conv}/messages/?limit=200`, { token: alice })).body;
+      const seqs = msgs.map((m: { seq: number }) => m.seq);
+      assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), 'one gapless seq across both writers');
+      assert.equal(msgs.filter((m: { client_id: string | null }) => m.client_id === 'redis-1').length, 1);
+    } finally {
+      await Promise.all([sa.close(), sb.close()]);
+    }
+  });
+
+  test('a ticket from one instance opens a socket on the other', async () => {
+    const t = (await call(a.url, 'POST', '/api/chat/ws-ticket/', { token: bob, body: { conversation_id: conv } })).body.ticket;
+    const sb = await TestSocket.open(b.url, conv, `ticket=${t}`);
+    assert.equal((await sb.next('hello')).user.username, 'bob');
+    await sb.close();
+  });
+});
