@@ -1,0 +1,148 @@
+/**
+ * The one `ky` instance every REST call goes through. Its hooks add the bearer, refresh once on a
+ * 401 and retry once, and honour `Retry-After` on 429/503; failures become `ParleyError`s.
+ */
+import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky';
+import { AuthError, HttpError, ParleyError, TransportError, ValidationError, type RequestInfo } from '../errors.js';
+import type { Logger } from '../util/log.js';
+
+/** What the HTTP layer needs from auth: the current token, and a refresh after a 401. */
+export interface TokenSource {
+  token(): Promise<string | null>;
+  refresh(failedToken: string | null): Promise<string>;
+}
+
+export interface HttpOptions {
+  apiUrl: string;
+  tokens: TokenSource;
+  timeoutMs: number;
+  log: Logger;
+}
+
+export interface RequestOptions {
+  json?: unknown;
+  body?: FormData;
+  searchParams?: Record<string, string | number | undefined>;
+  /** Send the bearer (default true). */
+  auth?: boolean;
+  signal?: AbortSignal;
+  onUploadProgress?: (progress: { transferredBytes: number; totalBytes: number; percent: number }) => void;
+}
+
+interface CallContext extends Record<string, unknown> {
+  auth: boolean;
+  usedToken?: string | null;
+  refreshed?: boolean;
+}
+
+/** Runs REST requests for one API base URL. */
+export class Http {
+  readonly ky: KyInstance;
+  readonly #options: HttpOptions;
+
+  constructor(options: HttpOptions) {
+    this.#options = options;
+    const { tokens, log } = options;
+    this.ky = ky.create({
+      timeout: options.timeoutMs,
+      retry: {
+        limit: 2,
+        methods: ['get', 'post', 'put', 'patch', 'delete', 'head'],
+        statusCodes: [429, 503],
+        afterStatusCodes: [429, 503],
+        maxRetryAfter: 60_000,
+        // Only statuses the server asked us to retry: network errors are the outbox's business.
+        shouldRetry: ({ error }) => (error instanceof HTTPError && [429, 503].includes(error.response.status) ? undefined : false),
+      },
+      hooks: {
+        beforeRequest: [
+          async (request, opts) => {
+            const context = opts.context as CallContext;
+            if (!context.auth) return;
+            const token = await tokens.token();
+            context.usedToken = token;
+            if (token) request.headers.set('Authorization', `Bearer ${token}`);
+          },
+        ],
+        afterResponse: [
+          async (request, opts, response) => {
+            const context = opts.context as CallContext;
+            log('http', `${request.method} ${new URL(request.url).pathname} ${response.status}`);
+            if (response.status !== 401 || !context.auth || context.refreshed) return;
+            context.refreshed = true;
+            await tokens.refresh(context.usedToken ?? null);
+            return ky.retry({ delay: 0, code: 'TOKEN_REFRESHED' });
+          },
+        ],
+      },
+    });
+  }
+
+  /** Sends one request and returns the parsed JSON body (undefined for 204). */
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const url = `${this.#options.apiUrl.replace(/\/$/, '')}${path}`;
+    const info: RequestInfo = { method, url: url.split('?')[0]! };
+    const searchParams: Record<string, string | number> = {};
+    for (const [key, value] of Object.entries(options.searchParams ?? {})) if (value !== undefined) searchParams[key] = value;
+    try {
+      const response = await this.ky(url, {
+        method,
+        json: options.json,
+        body: options.body,
+        searchParams,
+        signal: options.signal,
+        onUploadProgress: options.onUploadProgress,
+        context: { auth: options.auth !== false } satisfies CallContext,
+      });
+      if (response.status === 204) return undefined as T;
+      const text = await response.text();
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch (error) {
+      throw await toParleyError(error, info);
+    }
+  }
+}
+
+function retryAfterSeconds(response: Response): number | undefined {
+  const value = response.headers.get('Retry-After');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (!Number.isNaN(seconds)) return seconds;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
+}
+
+/** Maps whatever ky or fetch threw to a ParleyError subclass. */
+export async function toParleyError(error: unknown, request: RequestInfo): Promise<ParleyError> {
+  if (error instanceof ParleyError) return error;
+  const where = `${request.method} ${request.url}`;
+  if (error instanceof HTTPError) {
+    const { status } = error.response;
+    let body: unknown;
+    try {
+      body = await error.response.clone().json();
+    } catch {
+      body = undefined;
+    }
+    const record = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+    const code = typeof record.code === 'string' ? record.code : undefined;
+    const detail = typeof record.detail === 'string' ? record.detail : typeof record.error === 'string' ? record.error : undefined;
+    const message = `${where} failed with ${status}${detail ? `: ${detail}` : ''}`;
+    if (status === 401) return new AuthError(message, { request, status, code: code ?? 'not_authenticated', cause: error });
+    if (status === 400 && !detail) {
+      const fields = Object.fromEntries(
+        Object.entries(record).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : [String(v)]]),
+      );
+      return new ValidationError(message, { request, status, code: 'invalid', fields, cause: error });
+    }
+    const retryable = status >= 500 || status === 408 || status === 429;
+    return new HttpError(message, { request, status, code, retryable, body, retryAfter: retryAfterSeconds(error.response), cause: error });
+  }
+  if (error instanceof TimeoutError) {
+    return new TransportError(`${where} timed out`, { request, retryable: true, code: 'timeout', cause: error });
+  }
+  if (error instanceof DOMException && error.name === 'AbortError') {
+    return new TransportError(`${where} was aborted`, { request, retryable: false, code: 'aborted', cause: error });
+  }
+  return new TransportError(`${where} failed: network error`, { request, retryable: true, code: 'network', cause: error });
+}

@@ -1,0 +1,160 @@
+/**
+ * The access token: where it comes from (a fixed token, the host's `getToken()`, or a built-in
+ * login), one refresh in flight shared by every caller, a refresh shortly before `exp`, and
+ * `auth-expired` once when it cannot be renewed (after which nothing retries).
+ */
+import { AuthError, ParleyError } from '../errors.js';
+import type { AuthExpired } from '../events.js';
+import type { RefreshResponse } from '../types.js';
+import type { Logger } from '../util/log.js';
+import type { CredentialStore, Session } from './credentials.js';
+
+export interface TokenManagerOptions {
+  token?: string;
+  getToken?: () => string | null | Promise<string | null>;
+  credentials: CredentialStore;
+  /** Refresh this long before `exp`. */
+  refreshSkewMs: number;
+  /** Calls `POST /api/auth/refresh` (without bearer). */
+  callRefresh: (refresh: string) => Promise<RefreshResponse>;
+  onExpired: (reason: AuthExpired['reason']) => void;
+  log: Logger;
+}
+
+/** Seconds-since-epoch `exp` of a JWT, or null when it has none or is not a JWT. */
+export function tokenExpiry(token: string): number | null {
+  const part = token.split('.')[1];
+  if (!part) return null;
+  try {
+    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
+    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
+    return typeof exp === 'number' ? exp : null;
+  } catch {
+    return null;
+  }
+}
+
+export class TokenManager {
+  #options: TokenManagerOptions;
+  #inflight: Promise<string> | null = null;
+  #expired = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: TokenManagerOptions) {
+    this.#options = options;
+    this.#schedule();
+  }
+
+  /** Whether a token source exists and has not expired for good. */
+  get usable(): boolean {
+    return !this.#expired && !!(this.#options.token || this.#options.getToken || this.#options.credentials.get());
+  }
+
+  /** The built-in login's session, if any. */
+  get session(): Session | null {
+    return this.#options.credentials.get();
+  }
+
+  get username(): string | null {
+    return this.#options.credentials.get()?.username ?? null;
+  }
+
+  /** The token to send now, refreshing first when it is about to expire. Throws once expired. */
+  async token(): Promise<string | null> {
+    if (this.#expired) throw new AuthError('Authentication expired: sign in again', { code: 'auth_expired' });
+    if (this.#options.token) return this.#options.token;
+    const session = this.#options.credentials.get();
+    if (session) {
+      const exp = tokenExpiry(session.token);
+      if (exp !== null && exp * 1000 - Date.now() < this.#options.refreshSkewMs) return this.refresh(session.token);
+      return session.token;
+    }
+    if (this.#options.getToken) return this.#options.getToken();
+    return null;
+  }
+
+  /**
+   * Renews the token after `failedToken` was refused. Concurrent callers share one refresh; a
+   * caller whose token was already replaced gets the new one at once.
+   */
+  refresh(failedToken: string | null): Promise<string> {
+    if (this.#expired) return Promise.reject(new AuthError('Authentication expired: sign in again', { code: 'auth_expired' }));
+    if (this.#inflight) return this.#inflight;
+    const current = this.#options.credentials.get()?.token ?? null;
+    if (failedToken && current && current !== failedToken) return Promise.resolve(current);
+    this.#inflight = this.#refresh(failedToken).finally(() => {
+      this.#inflight = null;
+    });
+    return this.#inflight;
+  }
+
+  /** Stores a new login and schedules its refresh. */
+  setSession(session: Session | null): void {
+    if (session) this.#expired = false;
+    this.#options.credentials.set(session);
+    this.#schedule();
+  }
+
+  /** Forgets the login and stops the refresh timer. */
+  clear(): void {
+    clearTimeout(this.#timer);
+    this.#options.credentials.set(null);
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+  }
+
+  async #refresh(failedToken: string | null): Promise<string> {
+    const { log } = this.#options;
+    const session = this.#options.credentials.get();
+    if (session) {
+      log('refresh');
+      try {
+        const answer = await this.#options.callRefresh(session.refresh);
+        this.setSession({ token: answer.token, refresh: answer.refresh, username: session.username });
+        return answer.token;
+      } catch (error) {
+        const status = error instanceof ParleyError ? error.status : undefined;
+        if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
+          throw this.#expire('refresh-failed', error);
+        }
+        throw error;
+      }
+    }
+    if (this.#options.getToken) {
+      const next = await this.#options.getToken();
+      if (next && next !== failedToken) return next;
+      throw this.#expire('refresh-failed');
+    }
+    throw this.#expire(this.#options.token ? 'refresh-failed' : 'no-credentials');
+  }
+
+  #expire(reason: AuthExpired['reason'], cause?: unknown): AuthError {
+    if (!this.#expired) {
+      this.#expired = true;
+      clearTimeout(this.#timer);
+      this.#options.credentials.set(null);
+      this.#options.log('auth-expired', reason);
+      this.#options.onExpired(reason);
+    }
+    return new AuthError('Authentication expired: the token could not be renewed', { code: 'auth_expired', cause, status: 401 });
+  }
+
+  /** Marks the login dead (a socket refused twice, for instance). */
+  expire(reason: AuthExpired['reason']): AuthError {
+    return this.#expire(reason);
+  }
+
+  #schedule(): void {
+    clearTimeout(this.#timer);
+    const session = this.#options.credentials.get();
+    const exp = session ? tokenExpiry(session.token) : null;
+    if (!session || exp === null) return;
+    const wait = Math.max(0, exp * 1000 - Date.now() - this.#options.refreshSkewMs);
+    if (wait > 2 ** 31 - 1) return;
+    this.#timer = setTimeout(() => {
+      this.refresh(session.token).catch(() => undefined);
+    }, wait);
+  }
+}

@@ -1,0 +1,33 @@
+/** Options of {@link ChatClient}. */
+import type { CredentialStore } from './auth/credentials.js';
+import type { OutboxStorage } from './outbox/outbox-entry.js';
+import type { Timing } from './timing.js';
+
+export interface ChatClientOptions {
+  /** Base URL of the chat server. Default: the page's origin. */
+  apiUrl?: string;
+  /** A fixed access token from the host page (never stored). */
+  token?: string;
+  /** The host's token provider: called when a token is needed, and once more after a 401. */
+  getToken?: () => string | null | Promise<string | null>;
+  /** Where a built-in `login()` keeps its session. Default: memory only. */
+  credentials?: CredentialStore;
+  /** Outbox storage. Default: IndexedDB (`parley-outbox`), memory when IndexedDB is missing. */
+  storage?: OutboxStorage;
+  /** Log state changes and frames (tokens redacted). Also on when `localStorage.debug` contains `parley` or `websocket`. */
+  debug?: boolean;
+  /** Display name for the bot (its typing indicator and replies fetched over REST). Default `Bot`. */
+  botName?: string;
+  /** Overrides of the protocol's delays (tests shorten them). */
+  timing?: Partial<Timing>;
+  /** Random source in [0, 1) for backoff jitter. Default `Math.random`. */
+  random?: () => number;
+}
+
+/** Options of {@link ChatClient.send}. */
+export interface SendOptions {
+  /** Default: the current conversation (one is created when there is none). */
+  conversationId?: string;
+  /** An id from {@link ChatClient.uploadAttachment}. */
+  attachmentId?: string;
+}

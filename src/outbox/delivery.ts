@@ -1,0 +1,115 @@
+/**
+ * How one outbox entry reaches the server: over the open socket of its conversation (waiting for
+ * `message:ack` or the echo, whichever first), otherwise over REST. A seed backend always gets
+ * REST, because its bot only answers `bot-response`.
+ */
+import type { Http } from '../api/http.js';
+import { TransportError, ValidationError } from '../errors.js';
+import type { MessageStore } from '../store/message-store.js';
+import type { Timing } from '../timing.js';
+import type { ClientFrame, ErrorFrame, Id } from '../types.js';
+import { sendOverHttp } from '../transport/http-transport.js';
+import type { QueuedOutboxEntry } from './outbox-entry.js';
+
+export interface DeliveryDeps {
+  http: Http;
+  store: MessageStore;
+  timing: Timing;
+  isSeed(): boolean;
+  /** The conversation whose socket is open, or null. */
+  openConversation(): Id | null;
+  sendFrame(frame: ClientFrame): boolean;
+  botName(): string;
+  /** After a REST send in fallback: look for new messages soon. */
+  afterHttpSend(conversationId: Id): void;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(error: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class Delivery {
+  #deps: DeliveryDeps;
+  #waiters = new Map<string, Waiter>();
+
+  constructor(deps: DeliveryDeps) {
+    this.#deps = deps;
+  }
+
+  async deliver(entry: QueuedOutboxEntry): Promise<void> {
+    const { http, store } = this.#deps;
+    if (!this.#deps.isSeed() && this.#deps.openConversation() === entry.conversationId) {
+      const frame: ClientFrame = { type: 'message', text: entry.text, client_id: entry.clientId };
+      if (entry.attachmentId) frame.attachment_id = entry.attachmentId;
+      const acked = this.#wait(entry.clientId);
+      if (this.#deps.sendFrame(frame)) return acked;
+      this.#settle(entry.clientId);
+    }
+    const { stored, bot } = await sendOverHttp(http, entry, this.#deps.isSeed());
+    store.ack(entry.conversationId, entry.clientId, stored.message_id);
+    if (bot) {
+      store.ingest([
+        {
+          id: bot.message_id,
+          conversation_id: stored.conversation_id,
+          conversation: stored.conversation_id,
+          client_id: null,
+          type: 'bot',
+          text: bot.message,
+          sender: null,
+          sender_name: this.#deps.botName(),
+          attachment: null,
+          status: 'sent',
+          created_at: new Date().toISOString(),
+        },
+      ]);
+    }
+    this.#deps.afterHttpSend(entry.conversationId);
+  }
+
+  /** `message:ack`, or an echo carrying our `client_id`. */
+  confirmed(clientId: string): void {
+    this.#settle(clientId)?.resolve();
+  }
+
+  /** An `error` frame while a socket send waits: it was about that send (one in flight). */
+  socketError(frame: ErrorFrame): void {
+    const error =
+      frame.code === 'rate_limited'
+        ? new TransportError(`Socket send was rate limited: ${frame.message}`, { code: frame.code, retryable: true })
+        : new ValidationError(`Socket send was refused: ${frame.message}`, { code: frame.code });
+    for (const id of [...this.#waiters.keys()]) this.#settle(id)?.reject(error);
+  }
+
+  /** The socket went down: every waiting send will be retried. */
+  socketDown(): void {
+    const error = new TransportError('The socket closed before the send was acknowledged', { code: 'closed', retryable: true });
+    for (const id of [...this.#waiters.keys()]) this.#settle(id)?.reject(error);
+  }
+
+  /** Close 1009: the waiting send was too big. */
+  tooBig(): void {
+    const error = new TransportError('The message was too big for the socket (1009)', { code: 'too_big', status: 1009 });
+    for (const id of [...this.#waiters.keys()]) this.#settle(id)?.reject(error);
+  }
+
+  #wait(clientId: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#settle(clientId);
+        reject(new TransportError('No acknowledgement from the socket', { code: 'ack_timeout', retryable: true }));
+      }, this.#deps.timing.ackTimeoutMs);
+      this.#waiters.set(clientId, { resolve, reject, timer });
+    });
+  }
+
+  #settle(clientId: string): Waiter | undefined {
+    const waiter = this.#waiters.get(clientId);
+    if (!waiter) return undefined;
+    clearTimeout(waiter.timer);
+    this.#waiters.delete(clientId);
+    return waiter;
+  }
+}

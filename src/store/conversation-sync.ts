@@ -1,0 +1,144 @@
+/**
+ * Keeps the store in step with the server: applies socket frames, detects `seq` gaps, and
+ * catches up after every (re)connect with `sync` over the socket or `after_seq` over REST
+ * (seed backends: `limit`/`offset`).
+ */
+import type { Http } from '../api/http.js';
+import { getMessages } from '../api/messages.js';
+import { toId, toIdOrNull, toMessage } from '../api/normalize.js';
+import { ValidationError } from '../errors.js';
+import type { PresenceChange, ReadChange } from '../events.js';
+import type { Delivery } from '../outbox/delivery.js';
+import type { ClientFrame, Id, ServerFrame } from '../types.js';
+import { compareIds } from '../util/ids.js';
+import type { Logger } from '../util/log.js';
+import type { MessageStore } from './message-store.js';
+import type { TypingTracker } from './typing-tracker.js';
+
+const PAGE = 200;
+
+export interface SyncDeps {
+  http: Http;
+  store: MessageStore;
+  typing: TypingTracker;
+  delivery: Delivery;
+  log: Logger;
+  isSeed(): boolean;
+  /** The conversation whose socket is open (past its handshake), or null. */
+  openConversation(): Id | null;
+  sendFrame(frame: ClientFrame): boolean;
+  botName(): string;
+  onRead(change: ReadChange): void;
+  onPresence(change: PresenceChange): void;
+  onError(error: ValidationError): void;
+}
+
+export class ConversationSync {
+  #deps: SyncDeps;
+  /** Conversations with a catch-up running, and whether another one was asked for meanwhile. */
+  #running = new Map<Id, boolean>();
+
+  constructor(deps: SyncDeps) {
+    this.#deps = deps;
+  }
+
+  /** Fetches everything after what the store holds, over REST, page by page. */
+  async fetchNew(conversationId: Id): Promise<void> {
+    const { http, store } = this.#deps;
+    for (let page = 0; page < 100; page++) {
+      const seed = this.#deps.isSeed();
+      const query = seed ? { limit: PAGE, offset: store.storedCount(conversationId) } : { limit: PAGE, afterSeq: store.lastSeq(conversationId) };
+      const messages = await getMessages(http, conversationId, query);
+      store.ingest(messages);
+      if (messages.length < PAGE) return;
+    }
+  }
+
+  /** Fills the gap since the last `seq` held: `sync` on an open reference socket, else REST. */
+  catchUp(conversationId: Id): Promise<void> {
+    if (this.#running.has(conversationId)) {
+      this.#running.set(conversationId, true);
+      return Promise.resolve();
+    }
+    this.#running.set(conversationId, false);
+    const viaSocket = !this.#deps.isSeed() && this.#deps.openConversation() === conversationId;
+    if (viaSocket && this.#deps.sendFrame({ type: 'sync', after_seq: this.#deps.store.lastSeq(conversationId) })) {
+      return Promise.resolve(); // finished by `synced`
+    }
+    return this.fetchNew(conversationId)
+      .catch((error: unknown) => this.#deps.log('catch-up failed', String(error)))
+      .finally(() => this.#done(conversationId));
+  }
+
+  #done(conversationId: Id): void {
+    const again = this.#running.get(conversationId);
+    this.#running.delete(conversationId);
+    if (again) void this.catchUp(conversationId);
+  }
+
+  /** The socket went down: a `sync` in flight will never finish. */
+  reset(): void {
+    this.#running.clear();
+  }
+
+  /** Applies one frame from the socket of `conversationId`. */
+  handleFrame(conversationId: Id, frame: ServerFrame): void {
+    const { store, typing, delivery } = this.#deps;
+    switch (frame.type) {
+      case 'message:new': {
+        const message = toMessage(frame.message);
+        const gap = message.seq !== undefined && message.seq > store.lastSeq(message.conversation_id) + 1;
+        store.ingest([message]);
+        if (message.client_id) delivery.confirmed(message.client_id);
+        if (gap && !this.#running.has(message.conversation_id)) {
+          this.#deps.log('gap', { seq: message.seq });
+          void this.catchUp(message.conversation_id);
+        }
+        return;
+      }
+      case 'message:ack':
+        if (frame.client_id) {
+          store.ack(conversationId, frame.client_id, toId(frame.message_id), frame.seq);
+          delivery.confirmed(frame.client_id);
+        }
+        return;
+      case 'synced':
+        if (frame.more) {
+          this.#running.set(conversationId, true);
+        }
+        this.#done(conversationId);
+        return;
+      case 'typing': {
+        const userId = toIdOrNull(frame.user_id);
+        const bot = userId === null || frame.username === 'bot';
+        typing.update({
+          conversationId,
+          userId,
+          username: frame.username,
+          displayName: bot ? this.#deps.botName() : frame.username,
+          isTyping: Boolean(frame.is_typing),
+        });
+        return;
+      }
+      case 'read': {
+        const ids = (frame.message_ids ?? []).map(toId);
+        const max = ids.reduce<Id | null>((a, b) => (a === null || compareIds(b, a) > 0 ? b : a), null);
+        if (max) store.markReadUpTo(conversationId, max);
+        this.#deps.onRead({ conversationId, messageIds: ids, userId: toId(frame.user_id), username: frame.username, readAt: frame.read_at });
+        return;
+      }
+      case 'user_joined':
+      case 'user_left': {
+        const userId = toId(frame.user_id);
+        const online = frame.type === 'user_joined';
+        if (!online) typing.update({ conversationId, userId, username: frame.username, displayName: frame.username, isTyping: false });
+        this.#deps.onPresence({ conversationId, userId, username: frame.username, online });
+        return;
+      }
+      case 'error':
+        delivery.socketError(frame);
+        this.#deps.onError(new ValidationError(`The server refused a frame: ${frame.message}`, { code: frame.code }));
+        return;
+    }
+  }
+}

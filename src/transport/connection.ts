@@ -1,0 +1,290 @@
+/**
+ * The connection: owns the state union, the socket attempts, backoff, heartbeat, close-code
+ * handling (PROTOCOL §4) and the fallback ladder (§5). It is the one place that changes `state`.
+ */
+import { AuthError } from '../errors.js';
+import type { CloseReason, ConnectionState } from '../events.js';
+import type { Timing } from '../timing.js';
+import type { ClientFrame, HelloFrame, Id, ServerFrame } from '../types.js';
+import type { Logger } from '../util/log.js';
+import { backoffDelay } from './backoff.js';
+import { WebSocketTransport } from './websocket-transport.js';
+
+export interface ConnectionDeps {
+  timing: Timing;
+  random: () => number;
+  log: Logger;
+  /** The socket URL (ticket, or token on a seed backend). Rejects with AuthError when auth is gone. */
+  socketUrl(conversationId: Id): Promise<string>;
+  /** A seed backend sends no `hello` and no `pong`: the handshake ends at `open`. */
+  isSeed(): boolean;
+  /** After a 4001: renew the token. Rejects when that is impossible. */
+  refreshAuth(): Promise<void>;
+  /** A second 4001 in a row: the login is dead. */
+  authRejected(): void;
+  onState(state: ConnectionState): void;
+  onFrame(frame: ServerFrame): void;
+  /** The handshake completed (hello, or open on a seed backend). */
+  onOpen(hello: HelloFrame | null): void;
+  /** The socket closed after it was open, or an attempt failed (sends in flight must be retried). */
+  onDown(): void;
+  /** HTTP fallback began (true) or ended (false). */
+  onFallback(active: boolean): void;
+  /** The server closed with 1009: the send in flight was too big. */
+  onTooBig(): void;
+}
+
+export class Connection {
+  #deps: ConnectionDeps;
+  #state: ConnectionState = { status: 'idle' };
+  #conversationId: Id | null = null;
+  #socket: WebSocketTransport | null = null;
+  #handshaken = false;
+  #generation = 0;
+  #attempt = 0;
+  #failures = 0;
+  #authRetried = false;
+  #fallback = false;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #uptimeTimer: ReturnType<typeof setTimeout> | undefined;
+  #pingTimer: ReturnType<typeof setTimeout> | undefined;
+  #pongTimer: ReturnType<typeof setTimeout> | undefined;
+  #unlisten: (() => void) | null = null;
+
+  constructor(deps: ConnectionDeps) {
+    this.#deps = deps;
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** Whether the socket is open and past its handshake. */
+  get isOpen(): boolean {
+    return this.#handshaken && !!this.#socket?.isOpen;
+  }
+
+  get transport(): 'websocket' | 'http' | null {
+    if (this.isOpen) return 'websocket';
+    return this.#fallback ? 'http' : null;
+  }
+
+  /** Follows `conversationId`: opens its socket (closing any other). */
+  start(conversationId: Id): void {
+    this.#teardown();
+    this.#conversationId = conversationId;
+    this.#attempt = 0;
+    this.#failures = 0;
+    this.#authRetried = false;
+    this.#listen();
+    void this.#connect();
+  }
+
+  /** Closes everything and settles in `closed` with `reason`. */
+  stop(reason: CloseReason = 'disconnected'): void {
+    this.#teardown();
+    this.#unlisten?.();
+    this.#unlisten = null;
+    this.#conversationId = null;
+    if (this.#state.status !== 'idle' || reason !== 'disconnected') this.#setState({ status: 'closed', reason });
+  }
+
+  /** Tries the socket again now (the "retry now" button, `online`, page visible). */
+  retryNow(): void {
+    if (!this.#conversationId || this.isOpen) return;
+    const status = this.#state.status;
+    if (status === 'closed' || (status === 'connecting' && this.#socket)) return;
+    this.#attempt = 0;
+    void this.#connect();
+  }
+
+  /** Sends a frame over the open socket; false when it is not open. */
+  send(frame: ClientFrame): boolean {
+    return this.isOpen && !!this.#socket?.send(frame);
+  }
+
+  #setState(state: ConnectionState): void {
+    this.#state = state;
+    this.#deps.log('state', state);
+    this.#deps.onState(state);
+  }
+
+  #teardown(): void {
+    this.#generation += 1;
+    clearTimeout(this.#retryTimer);
+    this.#stopTimers();
+    this.#socket?.close();
+    this.#socket = null;
+    const wasOpen = this.#handshaken;
+    this.#handshaken = false;
+    if (wasOpen) this.#deps.onDown();
+    if (this.#fallback) {
+      this.#fallback = false;
+      this.#deps.onFallback(false);
+    }
+  }
+
+  #stopTimers(): void {
+    clearTimeout(this.#uptimeTimer);
+    clearTimeout(this.#pingTimer);
+    clearTimeout(this.#pongTimer);
+  }
+
+  #listen(): void {
+    if (this.#unlisten) return;
+    const win = globalThis.window;
+    const doc = globalThis.document;
+    if (!win?.addEventListener) return;
+    const online = (): void => this.retryNow();
+    const offline = (): void => this.#goOffline();
+    const visible = (): void => {
+      if (doc?.visibilityState === 'visible') this.retryNow();
+    };
+    win.addEventListener('online', online);
+    win.addEventListener('offline', offline);
+    doc?.addEventListener('visibilitychange', visible);
+    this.#unlisten = () => {
+      win.removeEventListener('online', online);
+      win.removeEventListener('offline', offline);
+      doc?.removeEventListener('visibilitychange', visible);
+    };
+  }
+
+  #goOffline(): void {
+    if (!this.#conversationId || this.#state.status === 'closed') return;
+    clearTimeout(this.#retryTimer);
+    this.#stopTimers();
+    this.#generation += 1;
+    this.#socket?.close();
+    this.#socket = null;
+    if (this.#handshaken) {
+      this.#handshaken = false;
+      this.#deps.onDown();
+    }
+    this.#setState({ status: 'offline' });
+  }
+
+  async #connect(): Promise<void> {
+    const conversationId = this.#conversationId;
+    if (!conversationId) return;
+    clearTimeout(this.#retryTimer);
+    this.#socket?.close();
+    this.#socket = null;
+    const generation = ++this.#generation;
+    if (globalThis.navigator?.onLine === false) return this.#setState({ status: 'offline' });
+    if (!this.#fallback) this.#setState({ status: 'connecting', attempt: this.#attempt + 1 });
+    let url: string;
+    try {
+      url = await this.#deps.socketUrl(conversationId);
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      if (error instanceof AuthError) return this.#setState({ status: 'closed', reason: 'auth-expired' });
+      return this.#failed(1006, true);
+    }
+    if (generation !== this.#generation) return;
+    this.#socket = new WebSocketTransport(
+      url,
+      {
+        onOpen: () => {
+          if (generation === this.#generation && this.#deps.isSeed()) this.#handshake(null);
+        },
+        onFrame: (frame) => {
+          if (generation !== this.#generation) return;
+          this.#alive();
+          if (frame.type === 'hello') this.#handshake(frame);
+          else if (frame.type !== 'pong') this.#deps.onFrame(frame);
+        },
+        onClose: (code, reason) => {
+          if (generation !== this.#generation) return;
+          this.#deps.log('closed', { code, reason });
+          this.#closed(code);
+        },
+      },
+      { connectTimeoutMs: this.#deps.timing.connectTimeoutMs, log: this.#deps.log },
+    );
+  }
+
+  #handshake(hello: HelloFrame | null): void {
+    this.#handshaken = true;
+    this.#failures = 0;
+    this.#authRetried = false;
+    if (this.#fallback) {
+      this.#fallback = false;
+      this.#deps.onFallback(false);
+    }
+    const { timing } = this.#deps;
+    this.#uptimeTimer = setTimeout(() => (this.#attempt = 0), timing.resetAfterMs);
+    this.#alive();
+    this.#setState({ status: 'open', transport: 'websocket' });
+    this.#deps.onOpen(hello);
+  }
+
+  /** Any frame proves the socket alive: restart the silence timer. */
+  #alive(): void {
+    clearTimeout(this.#pingTimer);
+    clearTimeout(this.#pongTimer);
+    if (!this.#handshaken || this.#deps.isSeed()) return;
+    const { timing } = this.#deps;
+    this.#pingTimer = setTimeout(() => {
+      this.#socket?.send({ type: 'ping' });
+      this.#pongTimer = setTimeout(() => {
+        this.#deps.log('dead', 'no pong');
+        this.#socket?.close(4000, 'no pong');
+        this.#closed(1006);
+      }, timing.pongTimeoutMs);
+    }, timing.pingAfterMs);
+  }
+
+  #closed(code: number): void {
+    const beforeHandshake = !this.#handshaken;
+    this.#stopTimers();
+    this.#socket = null;
+    this.#handshaken = false;
+    if (!beforeHandshake) this.#deps.onDown();
+    if (code === 4001) {
+      if (this.#authRetried) {
+        this.#deps.authRejected();
+        return this.stop('auth-expired');
+      }
+      this.#authRetried = true;
+      const generation = this.#generation;
+      this.#setState({ status: 'reconnecting', attempt: this.#attempt + 1, nextRetryAt: Date.now() });
+      this.#deps.refreshAuth().then(
+        () => {
+          if (generation === this.#generation) void this.#connect();
+        },
+        () => {
+          if (generation === this.#generation) this.stop('auth-expired');
+        },
+      );
+      return;
+    }
+    if (code === 4003) return this.stop('forbidden');
+    if (code === 4004) return this.stop('not-found');
+    if (code === 1009) this.#deps.onTooBig();
+    this.#failed(code, beforeHandshake);
+  }
+
+  /** Schedules the next attempt: a plain reconnect, or a background probe in fallback. */
+  #failed(code: number, beforeHandshake: boolean): void {
+    const { timing, random } = this.#deps;
+    if (beforeHandshake) this.#failures += 1;
+    this.#attempt += 1;
+    const delay = backoffDelay(this.#attempt, random(), { baseMs: timing.backoffBaseMs, capMs: timing.backoffCapMs });
+    const at = Date.now() + delay;
+    this.#deps.log('retry', { code, attempt: this.#attempt, delay });
+    if (this.#fallback || (beforeHandshake && this.#failures >= timing.fallbackAfterFailures)) {
+      if (!this.#fallback) {
+        this.#fallback = true;
+        this.#deps.onFallback(true);
+      }
+      this.#setState({ status: 'fallback', transport: 'http', nextProbeAt: at });
+    } else {
+      this.#setState({ status: 'reconnecting', attempt: this.#attempt, nextRetryAt: at });
+    }
+    const generation = this.#generation;
+    this.#retryTimer = setTimeout(() => {
+      if (generation === this.#generation) void this.#connect();
+    }, delay);
+  }
+}
