@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import { ackRoundtrip } from './ack-roundtrip.js';
 import { bundleSize } from './bundle-size.js';
 import { fanout } from './fanout.js';
+import { fanoutRedis } from './fanout-redis.js';
+import { longConversation } from './long-conversation.js';
+import { outboxFlush } from './outbox-flush.js';
 import { restThroughput } from './rest-throughput.js';
 import { ROOT, type BenchContext, type Measure } from './support.js';
 import { errorRow, formatTable, writeResults, type Row } from './table.js';
@@ -19,7 +22,7 @@ import { errorRow, formatTable, writeResults, type Row } from './table.js';
 /** Whole-run ceiling: the issue asks for under 10 minutes. */
 const RUN_BUDGET_MS = 9 * 60_000;
 
-const measures: Measure[] = [bundleSize, ackRoundtrip, fanout, restThroughput];
+const measures: Measure[] = [bundleSize, ackRoundtrip, fanout, fanoutRedis, restThroughput, outboxFlush, longConversation];
 
 function newestMtime(dir: string): number {
   if (!existsSync(dir)) return 0;

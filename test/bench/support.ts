@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
+import type { ParleyServer } from '../../demo/server/index.js';
 import type { Row } from './table.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -190,11 +191,6 @@ export const BOT_HELD_BACK_MS = 10 * 60_000;
 
 export const BENCH_PASSWORD = 'bench-password-1';
 
-export interface ParleyInstance {
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
 
 export interface BenchUser {
   username: string;
@@ -203,8 +199,6 @@ export interface BenchUser {
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
 }
 
-type CreateServer = (options: Record<string, unknown>) => Promise<ParleyInstance>;
-
 /**
  * Starts `instances` reference servers on 127.0.0.1:0 sharing one fresh data dir (and `redisUrl`),
  * seeds `users` bench users (bench000, bench001, ...) and logs each in. Closed when the measure ends.
@@ -212,12 +206,12 @@ type CreateServer = (options: Record<string, unknown>) => Promise<ParleyInstance
 export async function startParley(
   ctx: BenchContext,
   options: { instances?: number; users?: number; redisUrl?: string; botDelayMs?: number; dataDir?: string } = {},
-): Promise<{ servers: ParleyInstance[]; users: BenchUser[]; dataDir: string }> {
-  const entry = pathToFileURL(join(ROOT, 'demo/server/index.ts')).href;
-  const { createServer } = (await import(entry)) as { createServer: CreateServer };
+): Promise<{ servers: ParleyServer[]; users: BenchUser[]; dataDir: string }> {
+  // Loaded on demand: a broken server fails the measures that need it, not the whole run.
+  const { createServer } = await import('../../demo/server/index.js');
   const dataDir = options.dataDir ?? tempDir(ctx, 'server');
   const usernames = Array.from({ length: options.users ?? 0 }, (_, i) => `bench${String(i).padStart(3, '0')}`);
-  const servers: ParleyInstance[] = [];
+  const servers: ParleyServer[] = [];
   for (let i = 0; i < (options.instances ?? 1); i++) {
     const server = await createServer({
       port: 0,
