@@ -1,0 +1,78 @@
+import { expect } from '@open-wc/testing';
+import { AuthError, memoryCredentials } from '../../../src/index.js';
+import { cleanup, makeClient, nextEvent, startServer } from '../../support/client-helpers.js';
+
+describe('auth', () => {
+  afterEach(cleanup);
+
+  it('makes concurrent 401s cause exactly one refresh and retries each request once', async () => {
+    const server = await startServer();
+    const credentials = memoryCredentials();
+    const client = makeClient(server, { credentials });
+    server.createConversation('alice');
+    server.expireAccessTokens();
+    const results = await Promise.all([client.listConversations(), client.getPrompts(), client.me(), client.listConversations(), client.getPrompts()]);
+    expect(results).to.have.length(5);
+    expect(server.requestsTo('/api/auth/refresh', 'POST')).to.have.length(1);
+    const unauthorized = server.requests.filter((r) => r.status === 401);
+    expect(unauthorized).to.have.length(5);
+    const newToken = `Bearer ${credentials.get()!.token}`;
+    const retried = server.requests.filter((r) => r.status === 200 && r.path !== '/api/auth/refresh');
+    expect(retried).to.have.length(5);
+    for (const r of retried) expect(r.authorization).to.equal(newToken);
+  });
+
+  it('logs in, stores the session and reads the user', async () => {
+    const server = await startServer();
+    const credentials = memoryCredentials();
+    const client = makeClient(server, { credentials, username: null });
+    expect(client.isAuthenticated()).to.equal(false);
+    const user = await client.login('alice', 'alice123');
+    expect(user).to.deep.equal({ id: '1', username: 'alice', display_name: 'Alice' });
+    expect(credentials.get()!.username).to.equal('alice');
+    expect(client.isAuthenticated()).to.equal(true);
+  });
+
+  it('rejects a wrong password with an AuthError carrying status and code', async () => {
+    const server = await startServer();
+    const client = makeClient(server, { username: null });
+    const error = await client.login('alice', 'nope').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(AuthError);
+    expect((error as AuthError).status).to.equal(401);
+    expect((error as AuthError).code).to.equal('authentication_failed');
+    expect((error as AuthError).request).to.deep.equal({ method: 'POST', url: `${server.url}/api/auth/login` });
+  });
+
+  it('emits auth-expired once when the refresh fails and stops retrying', async () => {
+    const server = await startServer();
+    const client = makeClient(server);
+    server.expireAccessTokens();
+    server.revokeRefreshTokens();
+    const expired = nextEvent(client, 'auth-expired');
+    const first = await client.getPrompts().then(() => null, (e: unknown) => e);
+    expect(first).to.be.instanceOf(AuthError);
+    expect(await expired).to.deep.equal({ reason: 'refresh-failed' });
+    const before = server.requests.length;
+    const second = await client.getPrompts().then(() => null, (e: unknown) => e);
+    expect(second).to.be.instanceOf(AuthError);
+    expect(server.requests.length).to.equal(before);
+    expect(server.requestsTo('/api/auth/refresh')).to.have.length(1);
+    expect(client.isAuthenticated()).to.equal(false);
+  });
+
+  it('asks the host getToken() again once after a 401', async () => {
+    const server = await startServer();
+    const first = server.issueTokens('alice').token;
+    server.expireAccessTokens();
+    const second = server.issueTokens('alice').token;
+    const tokens = [first, second];
+    let calls = 0;
+    const client = makeClient(server, { username: null, getToken: () => tokens[Math.min(calls++, 1)]! });
+    const prompts = await client.getPrompts();
+    expect(prompts).to.have.length(2);
+    expect(server.requests.map((r) => r.status)).to.deep.equal([401, 200]);
+  });
+});
