@@ -55,19 +55,14 @@ export interface ParleyServer {
 }
 
 async function seedUsers(storage: ChatStorage, options: ServerOptions, log: Logger) {
-  const seeded: { username: string; password: string }[] = [];
-  if (options.demoUsers !== false && storage.countUsers() === 0) {
-    for (const u of DEMO_USERS) {
-      storage.createUser({ username: u.username, passwordHash: await hashPassword(u.password), displayName: u.display_name });
-      seeded.push({ username: u.username, password: u.password });
-    }
-    log.info({ users: DEMO_USERS.map((u) => u.username) }, 'created the demo users on an empty database');
-  }
-  for (const u of options.users ?? []) {
-    if (storage.findUserByUsername(u.username)) continue;
-    storage.createUser({ username: u.username, passwordHash: await hashPassword(u.password), displayName: u.display_name ?? u.username });
-  }
-  return seeded;
+  const demo = options.demoUsers !== false && storage.countUsers() === 0 ? DEMO_USERS : [];
+  const extra = (options.users ?? []).filter((u) => !storage.findUserByUsername(u.username));
+  // Hash in parallel (libuv's pool): a bench may seed hundreds of users.
+  const all = [...demo, ...extra];
+  const hashes = await Promise.all(all.map((u) => hashPassword(u.password)));
+  all.forEach((u, i) => storage.createUser({ username: u.username, passwordHash: hashes[i]!, displayName: u.display_name ?? u.username }));
+  if (demo.length) log.info({ users: demo.map((u) => u.username) }, 'created the demo users on an empty database');
+  return demo.map(({ username, password }) => ({ username, password }));
 }
 
 export async function createServer(options: ServerOptions & { bot?: Bot }): Promise<ParleyServer> {
@@ -78,7 +73,18 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   const botName = options.botName ?? 'Bot';
   const storage = openSqliteStorage(join(options.dataDir, 'parley.db'), { botName });
   const metrics = new Metrics();
-  const hub = new Hub(metrics, (c, u, seq) => storage.markDelivered(c, u, seq));
+  const delivered = new Map<string, number>();
+  const hub = new Hub(metrics, (c, u, seq) => {
+    // One write per (conversation, user) and new seq; a closed database during shutdown is ignored.
+    const key = `${c}:${u}`;
+    if ((delivered.get(key) ?? 0) >= seq) return;
+    delivered.set(key, seq);
+    try {
+      storage.markDelivered(c, u, seq);
+    } catch (err) {
+      log.debug({ err: (err as Error).message }, 'delivery mark skipped');
+    }
+  });
   let fanout: Fanout;
   try {
     fanout = options.redisUrl ? await RedisFanout.connect(options.redisUrl, hub, log) : new LocalFanout(hub);
@@ -141,13 +147,14 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
     close() {
       closing ??= (async () => {
         clearInterval(sweep);
+        // Stop accepting, close sockets (1012), let in-flight requests finish, then the bot.
         const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await sockets.close();
-        await bot.flush();
         const force = setTimeout(() => server.closeAllConnections(), 5000);
         await httpClosed;
         clearTimeout(force);
+        await bot.flush();
         await fanout.close();
         storage.close();
         log.info('parley server closed');

@@ -59,14 +59,20 @@ export function attachSocketServer(ctx: AppContext, server: Server): SocketServe
   }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      url = new URL('http://localhost/');
+    }
     const match = PATH.exec(url.pathname);
     if (!match) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     socket.on('error', () => socket.destroy());
-    const id = decodeURIComponent(match[1]!);
+    // Ids are digits: a percent-encoded id is malformed and answers 4004, no decoding needed.
+    const id = match[1]!;
     check(req, id, url.searchParams).then(
       (result) => {
         wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {

@@ -86,13 +86,14 @@ const MIGRATIONS: string[] = [
   `,
 ];
 
-/** Applies every migration the database has not seen yet, each in its own transaction. */
+/** Applies every migration the database has not seen yet, in one IMMEDIATE transaction. */
 export function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (let v = current; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
+  // Read the version inside the write lock: two instances starting together migrate once.
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    for (let v = current; v < MIGRATIONS.length; v++) {
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
-    }).immediate();
-  }
+    }
+  }).immediate();
 }

@@ -34,11 +34,12 @@ class SqliteStorage implements ChatStorage {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     migrate(this.db);
-    const prompts = this.db.prepare('SELECT COUNT(*) AS n FROM chat_botprompt').get() as { n: number };
-    if (prompts.n === 0) {
+    this.db.transaction(() => {
+      const prompts = this.db.prepare('SELECT COUNT(*) AS n FROM chat_botprompt').get() as { n: number };
+      if (prompts.n > 0) return;
       const ins = this.db.prepare('INSERT INTO chat_botprompt (title, text, "order") VALUES (?, ?, ?)');
       for (const p of DEFAULT_PROMPTS) ins.run(p.title, p.text, p.order);
-    }
+    }).immediate();
   }
 
   private one(sql: string, ...args: unknown[]): Row | undefined {
@@ -59,10 +60,11 @@ class SqliteStorage implements ChatStorage {
     return this.userRow(this.one('SELECT * FROM accounts_user WHERE username = ?', username));
   }
   createUser(u: { username: string; passwordHash: string; displayName: string }): UserRecord {
-    const r = this.db
-      .prepare('INSERT INTO accounts_user (username, password_hash, display_name, created_at) VALUES (?, ?, ?, ?)')
+    // OR IGNORE: another instance seeding the same user at the same moment is not an error.
+    this.db
+      .prepare('INSERT OR IGNORE INTO accounts_user (username, password_hash, display_name, created_at) VALUES (?, ?, ?, ?)')
       .run(u.username, u.passwordHash, u.displayName, now());
-    return this.findUserById(String(r.lastInsertRowid))!;
+    return this.findUserByUsername(u.username)!;
   }
   private userRow(r: Row | undefined): UserRecord | null {
     if (!r) return null;

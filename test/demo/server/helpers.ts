@@ -76,7 +76,8 @@ export async function post(base: string, token: string, message: string, extra: 
   return r.body as { conversation_id: string; message_id: string };
 }
 
-type AnyFrame = ServerFrame | (Record<string, any> & { type: string });
+/** A received frame: a `ServerFrame`, read loosely so tests can probe any field. */
+type AnyFrame = Record<string, any> & { type: ServerFrame['type'] | (string & {}) };
 
 /** A WebSocket client that records every frame and lets a test wait for one. */
 export class TestSocket {

@@ -14,7 +14,7 @@ const EXE = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Bu
 function form(data: Buffer, name: string, type: string, fields: Record<string, string> = {}): FormData {
   const f = new FormData();
   for (const [k, v] of Object.entries(fields)) f.append(k, v);
-  f.append('file', new Blob([data], { type }), name);
+  f.append('file', new Blob([new Uint8Array(data)], { type }), name);
   return f;
 }
 
