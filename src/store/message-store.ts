@@ -43,6 +43,8 @@ function time(value: string): number {
 
 export class MessageStore {
   #buckets = new Map<Id, Bucket>();
+  /** Messages whose `createdAt` is still the local send time (no server timestamp yet). */
+  #localTime = new WeakSet<ChatMessage>();
   #cb: StoreCallbacks;
 
   constructor(callbacks: StoreCallbacks) {
@@ -94,6 +96,7 @@ export class MessageStore {
       own: true,
       ...(entry.status === 'failed' ? { failure: entry.failure } : {}),
     };
+    this.#localTime.add(message);
     bucket.order.set(message.key, entry.order);
     bucket.byClientId.set(entry.clientId, message);
     this.#insert(bucket, message);
@@ -223,7 +226,10 @@ export class MessageStore {
       bucket.byId.set(wire.id, message);
     }
     if (wire.seq != null && message.seq === null) message.seq = wire.seq;
-    if (wire.created_at) message.createdAt = wire.created_at;
+    if (wire.created_at) {
+      message.createdAt = wire.created_at;
+      this.#localTime.delete(message);
+    }
     if (wire.attachment) message.attachment = wire.attachment;
     if (wire.status) {
       const rank: Record<MessageStatus, number> = { pending: 0, failed: 0, sent: 1, delivered: 2, read: 3 };
@@ -258,7 +264,8 @@ export class MessageStore {
     bucket.list.sort((a, b) => {
       if (a.seq !== null && b.seq !== null) return a.seq - b.seq;
       if (a.id !== null && b.id !== null) {
-        if (a.seq === null && b.seq === null) {
+        // Seed order is created_at then id; a local send time is no server time, so use ids then.
+        if (a.seq === null && b.seq === null && !this.#localTime.has(a) && !this.#localTime.has(b)) {
           const t = time(a.createdAt) - time(b.createdAt);
           if (t) return t;
         }

@@ -56,9 +56,9 @@ export function nextEvent<K extends keyof ClientEvents>(
 }
 
 /** Resolves once `check()` is true: re-checked on every tick of 5 ms, rejected after `timeoutMs`. */
-export async function until(check: () => boolean, what = 'condition', timeoutMs = 8000): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, what = 'condition', timeoutMs = 8000): Promise<void> {
   const start = performance.now();
-  while (!check()) {
+  while (!(await check())) {
     if (performance.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
