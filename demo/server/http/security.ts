@@ -88,6 +88,8 @@ export function errorHandler(ctx: AppContext): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (res.headersSent) return;
     if (err instanceof HttpError) return void res.status(err.status).json(err.body);
+    // A path that does not even decode is a malformed id: 404 like any other.
+    if (err instanceof URIError) return void res.status(404).json({ detail: 'Not found.', code: 'not_found' });
     const e = err as { type?: string; status?: number; message?: string };
     if (e.type === 'entity.too.large') return void res.status(413).json({ detail: 'Request body too large.', code: 'payload_too_large' });
     if (e.type === 'entity.parse.failed') return void res.status(400).json({ detail: 'Malformed JSON.', code: 'parse_error' });

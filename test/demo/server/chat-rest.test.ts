@@ -167,7 +167,7 @@ describe('chat REST', () => {
       assert.equal(r.body.code, 'not_found');
     }
     assert.equal((await call(s.url, 'POST', '/api/user-response/', { token: carol, body: { message: 'x', conversation_id } })).status, 404);
-    for (const path of ['/api/chat/conversations/abc/', '/api/chat/conversations/1e3/messages/', '/api/chat/messages/-1/read/', '/api/nope/']) {
+    for (const path of ['/api/chat/conversations/%E0%A4%A/', '/api/chat/conversations/abc/', '/api/chat/conversations/1e3/messages/', '/api/chat/messages/-1/read/', '/api/nope/']) {
       const method = path.includes('read') ? 'POST' : 'GET';
       assert.equal((await call(s.url, method, path, { token: alice })).status, 404, path);
     }

@@ -236,6 +236,44 @@ describe('chat socket', () => {
     }
   });
 
+  test('a socket that stops answering the protocol ping is dropped, one that answers stays', async () => {
+    const s2 = await startServer({ heartbeatMs: 40 });
+    try {
+      const { token } = await login(s2.url, 'alice');
+      const id = (await post(s2.url, token, 'x')).conversation_id;
+      const live = await TestSocket.open(s2.url, id, `token=${token}`);
+      let pings = 0;
+      const threePings = new Promise<void>((resolve) => live.ws.on('ping', () => ++pings === 3 && resolve()));
+      const dead = new TestSocket(wsUrl(s2.url, id, `token=${token}`), { autoPong: false });
+      await dead.next('hello');
+      assert.equal((await dead.closed).code, 1006, 'terminated without a close frame');
+      await threePings;
+      assert.equal(live.ws.readyState, live.ws.OPEN);
+      await live.close();
+    } finally {
+      await s2.stop();
+    }
+  });
+
+  test('50 socket messages in a burst pass the default limits', async () => {
+    const s2 = await startServer({ botDelayMs: 0 });
+    try {
+      const { token } = await login(s2.url, 'alice');
+      const id = (await post(s2.url, token, 'x')).conversation_id;
+      const sock = await TestSocket.open(s2.url, id, `token=${token}`);
+      for (let i = 0; i < 50; i++) {
+        sock.send({ type: 'typing', is_typing: true });
+        sock.send({ type: 'message', text: `burst ${i}`, client_id: `wb${i}` });
+      }
+      await sock.next('message:ack', (f) => f.client_id === 'wb49');
+      assert.equal(sock.count('message:ack'), 50);
+      assert.equal(sock.count('error'), 0);
+      await sock.close();
+    } finally {
+      await s2.stop();
+    }
+  });
+
   test('closing the server closes sockets with 1012', async () => {
     const s2 = await startServer();
     const { token } = await login(s2.url, 'alice');
