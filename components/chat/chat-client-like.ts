@@ -50,3 +50,8 @@ export interface ChatClientLike {
   typingUsers(conversationId?: Id): TypingChange[];
   destroy(): void;
 }
+
+/** Compile-time check that the real client satisfies the shape the element needs. */
+export type ChatClientSatisfies = import('../../src/index.js').ChatClient extends ChatClientLike ? true : never;
+const _check: ChatClientSatisfies = true;
+void _check;
