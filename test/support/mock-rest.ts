@@ -51,6 +51,7 @@ export async function handleRest(ctx: RestContext, request: Request): Promise<Re
   }
   const response = await route(ctx, request, method, path, url.searchParams, body);
   record(response.status);
+  for (const hold of server.holds.filter((h) => h.match(method, path))) await hold.released;
   return response;
 }
 

@@ -182,6 +182,23 @@ export class MockServer {
     this.sockets.dropRules.push({ predicate, remaining: count });
   }
 
+  readonly holds: { match: (method: string, path: string) => boolean; released: Promise<void> }[] = [];
+
+  /**
+   * Holds the answers of matching requests (after the server acted on them) until the returned
+   * function is called: lets a test make the socket echo arrive before the REST answer.
+   */
+  holdResponses(match: (method: string, path: string) => boolean): () => void {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const hold = { match, released };
+    this.holds.push(hold);
+    return () => {
+      this.holds.splice(this.holds.indexOf(hold), 1);
+      release();
+    };
+  }
+
   /** Delays every HTTP answer by `ms`. */
   setDelay(ms: number): void {
     this.delayMs = ms;

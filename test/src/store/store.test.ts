@@ -1,0 +1,103 @@
+import { expect } from '@open-wc/testing';
+import type { ChatMessage } from '../../../src/index.js';
+import { cleanup, makeClient, nextEvent, startServer, until } from '../../support/client-helpers.js';
+
+describe('store', () => {
+  afterEach(cleanup);
+
+  async function connected(options: { members?: string[] } = {}) {
+    const server = await startServer();
+    const conversation = server.createConversation('alice', options);
+    const client = makeClient(server);
+    await client.connect(conversation.id);
+    await until(() => client.state.status === 'open', 'open');
+    return { server, conversation, client };
+  }
+
+  it('makes one message of the echo and the ack of one send when the echo comes first', async () => {
+    const { client } = await connected();
+    const added: ChatMessage[] = [];
+    client.on('message', (m) => added.push(m));
+    const bubble = await client.send('just once');
+    await until(() => client.messages().some((m) => m.type === 'bot'), 'bot reply');
+    const own = client.messages().filter((m) => m.own);
+    expect(own).to.have.length(1);
+    expect(own[0]).to.include({ key: bubble.clientId, clientId: bubble.clientId, status: 'sent', seq: 1 });
+    expect(own[0]!.id).to.match(/^\d+$/);
+    expect(added.filter((m) => m.own)).to.have.length(1);
+  });
+
+  it('makes one message of the ack and a late echo of one send', async () => {
+    const { server, conversation, client } = await connected();
+    server.dropFrames((f) => f.type === 'message:new' && (f.message as { type: string }).type === 'user', 1);
+    const bubble = await client.send('ack first');
+    await nextEvent(client, 'message-status', (s) => s.clientId === bubble.clientId && s.status === 'sent');
+    const stored = server.state.messages.get(Number(conversation.id))!.find((m) => m.text === 'ack first')!;
+    server.sockets.broadcastMessage(stored);
+    await until(() => client.messages().some((m) => m.type === 'bot'), 'bot reply');
+    const own = client.messages().filter((m) => m.text === 'ack first');
+    expect(own).to.have.length(1);
+    expect(own[0]).to.include({ key: bubble.clientId, id: String(stored.id), seq: stored.seq, status: 'sent' });
+  });
+
+  it('fills a gap in seq with a sync', async () => {
+    const { server, conversation, client } = await connected({ members: ['bob'] });
+    server.addMessage(conversation.id, { text: 'one' });
+    server.addMessage(conversation.id, { text: 'two' }, { broadcast: false });
+    server.addMessage(conversation.id, { text: 'three' });
+    await until(() => client.messages().length === 3, 'three messages');
+    expect(client.messages().map((m) => [m.seq, m.text])).to.deep.equal([
+      [1, 'one'],
+      [2, 'two'],
+      [3, 'three'],
+    ]);
+    expect(server.frames.some((f) => f.frame.type === 'sync' && f.frame.after_seq === 1)).to.equal(true);
+  });
+
+  it('shows typing of others, expires it by itself, and clears it when they leave', async () => {
+    const { server, conversation, client } = await connected({ members: ['bob'] });
+    const started = nextEvent(client, 'typing', (t) => t.isTyping);
+    server.emitTyping(conversation.id, { username: 'bob', isTyping: true });
+    expect(await started).to.deep.equal({ conversationId: conversation.id, userId: '2', username: 'bob', displayName: 'bob', isTyping: true });
+    expect(client.typingUsers().map((t) => t.username)).to.deep.equal(['bob']);
+    const expired = await nextEvent(client, 'typing', (t) => !t.isTyping);
+    expect(expired.username).to.equal('bob');
+    expect(client.typingUsers()).to.deep.equal([]);
+    server.emitTyping(conversation.id, { username: 'bob', isTyping: true });
+    await until(() => client.typingUsers().length === 1, 'typing again');
+    const left = nextEvent(client, 'presence');
+    server.sockets.broadcast(Number(conversation.id), { type: 'user_left', user_id: '2', username: 'bob' });
+    expect(await left).to.deep.equal({ conversationId: conversation.id, userId: '2', username: 'bob', online: false });
+    expect(client.typingUsers()).to.deep.equal([]);
+  });
+
+  it('names the bot while it types', async () => {
+    const { client } = await connected();
+    const typing = nextEvent(client, 'typing', (t) => t.isTyping);
+    await client.send('hi');
+    expect(await typing).to.include({ userId: null, username: 'bot', displayName: 'Bot' });
+  });
+
+  it('throttles own typing and sends is_typing false after a send', async () => {
+    const { server, client } = await connected();
+    client.setTyping(true);
+    client.setTyping(true);
+    client.setTyping(true);
+    await server.waitForFrame((f) => f.frame.type === 'typing');
+    await client.send('done typing');
+    await server.waitForFrame((f) => f.frame.type === 'message');
+    const typing = server.frames.filter((f) => f.frame.type === 'typing').map((f) => f.frame.is_typing);
+    expect(typing).to.deep.equal([true, false]);
+  });
+
+  it('turns own messages read when someone reads them', async () => {
+    const { server, conversation, client } = await connected({ members: ['bob'] });
+    const bubble = await client.send('read me');
+    await nextEvent(client, 'message-status', (s) => s.clientId === bubble.clientId && s.status === 'sent');
+    const id = client.messages().find((m) => m.key === bubble.clientId)!.id!;
+    const read = nextEvent(client, 'read');
+    server.sockets.broadcast(Number(conversation.id), { type: 'read', message_ids: [id], user_id: '2', username: 'bob', read_at: new Date().toISOString() });
+    expect((await read).messageIds).to.deep.equal([id]);
+    expect(client.messages().find((m) => m.key === bubble.clientId)!.status).to.equal('read');
+  });
+});
