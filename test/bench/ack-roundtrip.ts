@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { openParleyPage } from './browser-page.js';
 import { BENCH_PASSWORD, checkAborted, launchChromium, percentile, startParley, type BenchContext, type Measure } from './support.js';
-import type { Row } from './table.js';
+import { errorRow, type Row } from './table.js';
 
 const WARMUP = 50;
 const SAMPLES = 500;
@@ -242,7 +242,8 @@ export const ackRoundtrip: Measure = {
       );
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      out.push(...ackRoundtrip.rows.slice(0, 2).map((r) => ({ ...r, parley: `error: ${reason}`, anchor: null, unit: '', ratio: null, met: false })));
+      ctx.log(`Chromium part failed: ${reason}`);
+      out.push(...ackRoundtrip.rows.slice(0, 2).map((r) => errorRow(r.measure, reason, r.goal)));
     }
 
     // Node: raw protocol frames against the server vs the echo.

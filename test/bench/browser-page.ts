@@ -1,26 +1,25 @@
 /**
- * A blank page on the reference server's origin with `/parley.js` loaded from that server, so the
- * real script-tag bundle (window.Parley) runs in Chromium with no cross-origin detour.
+ * A page of the reference server's own origin with `/parley.js` loaded from that server, so the
+ * real script-tag bundle (window.Parley) runs in Chromium. The page is a real response from
+ * 127.0.0.1 (`/healthz`): a document fulfilled by a Playwright route counts as a public address,
+ * and Chromium's Local Network Access checks then block its sockets to 127.0.0.1.
  */
 import type { Browser, Page } from 'playwright-core';
 import type { BenchContext } from './support.js';
 
-export const BENCH_PAGE_PATH = '/__parley_bench__.html';
-
-/** Opens a fresh context and page at `${serverUrl}${BENCH_PAGE_PATH}` with `/parley.js` loaded. */
-export async function openParleyPage(ctx: BenchContext, browser: Browser, serverUrl: string, body = ''): Promise<Page> {
-  const context = await browser.newContext();
+/** Opens a fresh context and page on `serverUrl` with `/parley.js` loaded (window.Parley). */
+export async function openParleyPage(ctx: BenchContext, browser: Browser, serverUrl: string): Promise<Page> {
+  // bypassCSP: the server's security headers apply to /healthz; the bench injects its own script.
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
   ctx.defer(() => context.close());
   const page = await context.newPage();
+  // tsx compiles this file with esbuild's keepNames: functions handed to page.evaluate call its
+  // `__name` helper, which the page does not have.
+  await page.addInitScript({ content: 'globalThis.__name = (target) => target;' });
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
-  await page.route(`${serverUrl}${BENCH_PAGE_PATH}`, (route) =>
-    route.fulfill({
-      contentType: 'text/html; charset=utf-8',
-      body: `<!doctype html><html><head><meta charset="utf-8"><title>Parley bench</title></head><body>${body}<script src="/parley.js"></script></body></html>`,
-    }),
-  );
-  await page.goto(`${serverUrl}${BENCH_PAGE_PATH}`, { waitUntil: 'load' });
+  await page.goto(`${serverUrl}/healthz`, { waitUntil: 'load' });
+  await page.addScriptTag({ url: `${serverUrl}/parley.js` });
   const loaded = await page.evaluate(() => typeof (window as unknown as { Parley?: { ChatClient?: unknown } }).Parley?.ChatClient);
   if (loaded !== 'function') {
     throw new Error(`window.Parley.ChatClient is ${loaded} after loading /parley.js${pageErrors.length ? `: ${pageErrors.join('; ')}` : ''}`);

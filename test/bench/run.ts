@@ -94,7 +94,7 @@ async function runMeasure(measure: Measure, shared: Map<string, unknown>, remain
       }),
     ]);
   } catch (err) {
-    const reason = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 200);
+    const reason = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 300);
     console.log(`  [${measure.name}] error: ${reason}`);
     rows = measure.rows.map((row) => errorRow(row.measure, reason, row.goal));
   } finally {

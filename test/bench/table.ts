@@ -22,7 +22,8 @@ export interface Row {
 
 /** A row for a measure that failed to run. */
 export function errorRow(measure: string, reason: string, goal = ''): Row {
-  return { measure, parley: `error: ${reason}`, anchor: null, unit: '', ratio: null, goal, met: false };
+  const oneLine = reason.replace(/\s+/g, ' ').trim().slice(0, 200);
+  return { measure, parley: `error: ${oneLine}`, anchor: null, unit: '', ratio: null, goal, met: false };
 }
 
 /** Rounds to a precision that suits the size of the number. */
