@@ -237,7 +237,7 @@ describe('chat socket', () => {
   });
 
   test('a socket that stops answering the protocol ping is dropped, one that answers stays', async () => {
-    const s2 = await startServer({ heartbeatMs: 40 });
+    const s2 = await startServer({ heartbeatMs: 150 });
     try {
       const { token } = await login(s2.url, 'alice');
       const id = (await post(s2.url, token, 'x')).conversation_id;
