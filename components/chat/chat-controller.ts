@@ -22,6 +22,8 @@ export class ChatController implements ReactiveController {
   client: ChatClientLike | null = null;
   state: ConnectionState = IDLE;
   messages: readonly ChatMessage[] = [];
+  /** Bumped whenever `messages` is re-read: the client may hand out the same array, updated in place. */
+  version = 0;
   typing: TypingChange[] = [];
   conversationId: Id | null = null;
   /** While > 0, arriving messages are history being loaded (no announcement, no unread count). */
@@ -58,6 +60,7 @@ export class ChatController implements ReactiveController {
     this.state = c?.state ?? IDLE;
     this.conversationId = c?.getConversationId() ?? null;
     this.messages = c && this.conversationId ? c.messages(this.conversationId) : [];
+    this.version++;
     this.typing = c && this.conversationId ? c.typingUsers(this.conversationId).filter((t) => t.isTyping) : [];
     this.host.requestUpdate();
   }
@@ -79,15 +82,20 @@ export class ChatController implements ReactiveController {
       c.on('messages', ({ conversationId }) => {
         if (!current(conversationId)) return;
         this.messages = c.messages(conversationId);
+        this.version++;
         this.host.requestUpdate();
       }),
       c.on('message-status', ({ conversationId }) => {
         if (!current(conversationId)) return;
         this.messages = c.messages(conversationId);
+        this.version++;
         this.host.requestUpdate();
       }),
       c.on('message', (m) => {
-        if (current(m.conversationId)) this.messages = c.messages(m.conversationId);
+        if (current(m.conversationId)) {
+          this.messages = c.messages(m.conversationId);
+          this.version++;
+        }
         this.events.message(m, this.quiet === 0 && current(m.conversationId));
         this.host.requestUpdate();
       }),
@@ -97,7 +105,10 @@ export class ChatController implements ReactiveController {
         this.host.requestUpdate();
       }),
       c.on('read', () => {
-        if (this.conversationId) this.messages = c.messages(this.conversationId);
+        if (this.conversationId) {
+          this.messages = c.messages(this.conversationId);
+          this.version++;
+        }
         this.host.requestUpdate();
       }),
       c.on('error', (e) => this.events.error(e)),

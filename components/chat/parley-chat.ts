@@ -138,7 +138,8 @@ export class ParleyChat extends LitElement {
   });
   #ownsClient = false;
   #window = new MessageWindow();
-  #lastList: readonly ChatMessage[] | null = null;
+  #lastVersion = -1;
+  #lastConversationShown: Id | null = null;
   #anchor: { key: string; top: number } | null = null;
   #hasOlder = true;
   #loadingOlder = false;
@@ -255,9 +256,10 @@ export class ParleyChat extends LitElement {
       void this.#switchTo(this.conversationId);
     }
     const list = this.#controller.messages;
-    if (list !== this.#lastList) {
-      if (list[0]?.conversationId !== this.#lastList?.[0]?.conversationId) this.#window.reset();
-      this.#lastList = list;
+    if (this.#controller.version !== this.#lastVersion) {
+      if (this.#controller.conversationId !== this.#lastConversationShown) this.#window.reset();
+      this.#lastConversationShown = this.#controller.conversationId;
+      this.#lastVersion = this.#controller.version;
       this.#window.sync(list);
     }
     if (changed.has('isOpen') && this.isOpen) this.unread = 0;
@@ -418,7 +420,7 @@ export class ParleyChat extends LitElement {
   #useClient(client: ChatClientLike | null): void {
     this.#controller.setClient(client);
     this.#window.reset();
-    this.#lastList = null;
+    this.#lastVersion = -1;
     this.#hasOlder = true;
     this.signedIn = !!client && (client.isAuthenticated() || !!this.token || !!this.getToken);
     if (this.signedIn) void this.#resume();
@@ -638,7 +640,7 @@ export class ParleyChat extends LitElement {
     // The window re-anchored on the same first message; now reveal the page above it.
     const list = client.messages(id);
     this.#controller.messages = list;
-    this.#lastList = list;
+    this.#lastVersion = ++this.#controller.version;
     this.#window.sync(list);
     this.#setAnchor(list[this.#window.start]?.key);
     this.#window.up(list);

@@ -1,0 +1,122 @@
+/**
+ * <parley-chat> with the real ChatClient against the protocol fake (test/support/mock-server.ts).
+ */
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../../components/elements.js';
+import type { ParleyChat } from '../../components/elements.js';
+import { startMockServer, type MockServer } from '../support/mock-server.js';
+import { $, bubbles } from './support/helpers.js';
+
+/** Resolves once `predicate` holds for the element's shadow DOM (checked on every DOM change). */
+function until(el: ParleyChat, predicate: (root: ShadowRoot) => boolean): Promise<void> {
+  const root = el.shadowRoot!;
+  if (predicate(root)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      if (predicate(root)) {
+        observer.disconnect();
+        resolve();
+      }
+    });
+    observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+}
+
+async function signIn(el: ParleyChat, username = 'alice', password = 'alice123'): Promise<void> {
+  const root = el.shadowRoot!;
+  await until(el, (r) => !!r.querySelector('form[part="login"]'));
+  $<HTMLInputElement>(root, 'input[name="username"]').value = username;
+  $<HTMLInputElement>(root, 'input[name="password"]').value = password;
+  $<HTMLFormElement>(root, 'form[part="login"]').requestSubmit();
+  await until(el, (r) => !!r.querySelector('[part="input"]'));
+}
+
+describe('<parley-chat> with the real client against the protocol fake', () => {
+  let server: MockServer;
+  const elements: ParleyChat[] = [];
+  beforeEach(async () => {
+    localStorage.clear();
+    server = await startMockServer({ profile: 'reference' });
+  });
+  afterEach(async () => {
+    for (const el of elements.splice(0)) {
+      await el.logout().catch(() => {});
+      el.client?.destroy();
+      el.remove();
+    }
+    await server.stop();
+    localStorage.clear();
+  });
+
+  async function mount(session: 'memory' | 'local' = 'memory'): Promise<ParleyChat> {
+    const el = await fixture<ParleyChat>(html`<parley-chat open api-url=${server.url} session=${session} bot-name="CRM Assistant"></parley-chat>`);
+    elements.push(el);
+    return el;
+  }
+
+  it('signs in with the form, sends a pending bubble that becomes sent, and the bot reply appears', async () => {
+    const el = await mount();
+    await signIn(el);
+    const input = $<HTMLTextAreaElement>(el.shadowRoot!, '[part="input"]');
+    input.value = 'hello';
+    const changed = oneEvent(el, 'parley-conversation-change');
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await until(el, (r) => bubbles(r).some((b) => b.dataset.type === 'user'));
+    expect((await changed).detail.conversationId).to.be.a('string');
+    await until(el, (r) => bubbles(r).some((b) => b.dataset.type === 'user' && b.dataset.status !== 'pending'));
+    await until(el, (r) => bubbles(r).some((b) => b.dataset.type === 'bot' && b.textContent!.includes('Hello!')));
+    expect(bubbles(el.shadowRoot!).filter((b) => b.dataset.type === 'user')).to.have.length(1);
+    expect(el.connectionState).to.equal('open');
+  });
+
+  it("shows another user's typing by name and clears it", async () => {
+    const el = await mount();
+    await signIn(el);
+    await el.send('hi');
+    await until(el, (r) => $(r, '[part="status"]').dataset.state === 'open');
+    const id = el.getConversationId()!;
+    server.emitTyping(id, { username: 'bob', isTyping: true });
+    await until(el, (r) => $(r, '[part="typing"]').textContent!.includes('is typing'));
+    expect($(el.shadowRoot!, '[part="typing"]').textContent).to.match(/Bob/i);
+    server.emitTyping(id, { username: 'bob', isTyping: false });
+    await until(el, (r) => $(r, '[part="typing"]').textContent!.trim() === '');
+  });
+
+  it('the status strip shows reconnecting with a countdown after the socket drops, then connected', async () => {
+    const el = await mount();
+    await signIn(el);
+    await el.send('hi');
+    await until(el, (r) => $(r, '[part="status"]').dataset.state === 'open');
+    server.closeSockets(1012);
+    await until(el, (r) => $(r, '[part="status"]').dataset.state === 'reconnecting');
+    expect($(el.shadowRoot!, '[part="status"]').textContent).to.match(/Reconnecting in \d+ s/);
+    $(el.shadowRoot!, '[part="retry-now"]').click();
+    await until(el, (r) => $(r, '[part="status"]').dataset.state === 'open');
+  });
+
+  it('resumes the newest conversation after a reload with session="local"', async () => {
+    const first = await mount('local');
+    await signIn(first);
+    await first.send('remember me');
+    await until(first, (r) => bubbles(r).some((b) => b.dataset.type === 'bot'));
+    const id = first.getConversationId();
+    first.client?.destroy();
+    first.remove();
+    elements.splice(elements.indexOf(first), 1);
+    const changed = new Promise<string | null>((resolve) =>
+      document.addEventListener('parley-conversation-change', (e) => resolve(e.detail.conversationId), { once: true }),
+    );
+    const second = await mount('local');
+    expect(await changed).to.equal(id);
+    await until(second, (r) => bubbles(r).some((b) => b.textContent!.includes('remember me')));
+    expect(second.shadowRoot!.querySelector('form[part="login"]')).to.equal(null);
+  });
+
+  it('is accessible (axe) signed in against the fake', async () => {
+    const el = await mount();
+    await signIn(el);
+    await el.send('hello');
+    await until(el, (r) => bubbles(r).some((b) => b.dataset.type === 'bot'));
+    await expect(el).to.be.accessible();
+  });
+});
