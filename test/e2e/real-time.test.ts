@@ -65,7 +65,7 @@ test('a message and typing in one tab show live in a second tab of the same user
       'the typing indicator in tab 2 to clear after tab 1 sent',
       () => typing2.innerText(),
       (text) => !/alice/i.test(text),
-      { timeout: 4_000 },
+      { timeout: 3_000 },
     );
     await eventually(
       'tab 2 to show "Still typing" once',

@@ -42,7 +42,11 @@ export async function signIn(page: Page, username: string, password: string): Pr
   await form.locator('input[name="username"]').fill(username);
   await form.locator('input[name="password"]').fill(password);
   await form.locator('input[name="password"]').press('Enter');
-  await part(page, 'input').waitFor({ state: 'visible', timeout: 30_000 });
+  const composer = part(page, 'input');
+  const error = form.locator('[role="alert"]');
+  await composer.or(error).first().waitFor({ state: 'visible', timeout: 30_000 });
+  if (await error.isVisible()) throw new Error(`sign-in as ${username} failed in the widget: ${await error.innerText()}`);
+  await composer.waitFor({ state: 'visible', timeout: 30_000 });
 }
 
 /** Types a message in the composer and sends it with Enter, as a user would. */
