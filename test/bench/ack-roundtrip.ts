@@ -216,7 +216,36 @@ export const ackRoundtrip: Measure = {
     const [browserUser, nodeUser] = users as [(typeof users)[0], (typeof users)[0]];
     const out: Row[] = [];
 
-    // Chromium: ChatClient vs a bare browser WebSocket to the echo server, same page.
+    // Node: raw protocol frames against the server vs the echo.
+    const nodeConversation = await nodeUser.api<{ id: string }>('POST', '/api/chat/conversations/', { title: 'bench ack (node)' });
+    const echoSocket = await openSocket(ctx, echoUrl);
+    const echoTimes = await nodeRoundTrips(
+      ctx,
+      echoSocket,
+      (n) => JSON.stringify({ type: 'message', text: `echo ${n}`, client_id: `echo-${n}` }),
+      () => true,
+    );
+    const wsUrl = `${server.url.replace(/^http/, 'ws')}/ws/chat/${nodeConversation.id}/?token=${encodeURIComponent(nodeUser.token)}`;
+    const parleySocket = await openSocket(ctx, wsUrl, (frame) => frame.type === 'hello');
+    const prefix = `ack-${Date.now()}-`;
+    const parleyTimes = await nodeRoundTrips(
+      ctx,
+      parleySocket,
+      (n) => JSON.stringify({ type: 'message', text: `bench ack ${n}`, client_id: `${prefix}${n}` }),
+      (data, n) => {
+        const frame = JSON.parse(data) as { type: string; client_id?: string; code?: string; message?: unknown };
+        if (frame.type === 'error') throw new Error(`server error frame: ${frame.code}`);
+        return frame.type === 'message:ack' && frame.client_id === `${prefix}${n}`;
+      },
+    );
+    const nodeRows = rows(
+      'raw protocol client in Node',
+      parleyTimes,
+      echoTimes,
+      `${SAMPLES} sequential 'message' frames after ${WARMUP} warm-up, timed to the matching message:ack (reference server, SQLite write); anchor = the same frames to a raw ws echo server; bot replies held back`,
+    );
+
+    // Chromium (after the Node part, so the browser's processes do not compete with it): ChatClient vs a bare browser WebSocket to the echo server, same page.
     try {
       const conversation = await browserUser.api<{ id: string }>('POST', '/api/chat/conversations/', { title: 'bench ack (browser)' });
       const browser = await launchChromium(ctx);
@@ -245,37 +274,7 @@ export const ackRoundtrip: Measure = {
       ctx.log(`Chromium part failed: ${reason}`);
       out.push(...ackRoundtrip.rows.slice(0, 2).map((r) => errorRow(r.measure, reason, r.goal)));
     }
-
-    // Node: raw protocol frames against the server vs the echo.
-    const conversation = await nodeUser.api<{ id: string }>('POST', '/api/chat/conversations/', { title: 'bench ack (node)' });
-    const echoSocket = await openSocket(ctx, echoUrl);
-    const echoTimes = await nodeRoundTrips(
-      ctx,
-      echoSocket,
-      (n) => JSON.stringify({ type: 'message', text: `echo ${n}`, client_id: `echo-${n}` }),
-      () => true,
-    );
-    const wsUrl = `${server.url.replace(/^http/, 'ws')}/ws/chat/${conversation.id}/?token=${encodeURIComponent(nodeUser.token)}`;
-    const parleySocket = await openSocket(ctx, wsUrl, (frame) => frame.type === 'hello');
-    const prefix = `ack-${Date.now()}-`;
-    const parleyTimes = await nodeRoundTrips(
-      ctx,
-      parleySocket,
-      (n) => JSON.stringify({ type: 'message', text: `bench ack ${n}`, client_id: `${prefix}${n}` }),
-      (data, n) => {
-        const frame = JSON.parse(data) as { type: string; client_id?: string; code?: string; message?: unknown };
-        if (frame.type === 'error') throw new Error(`server error frame: ${frame.code}`);
-        return frame.type === 'message:ack' && frame.client_id === `${prefix}${n}`;
-      },
-    );
-    out.push(
-      ...rows(
-        'raw protocol client in Node',
-        parleyTimes,
-        echoTimes,
-        `${SAMPLES} sequential 'message' frames after ${WARMUP} warm-up, timed to the matching message:ack (reference server, SQLite write); anchor = the same frames to a raw ws echo server; bot replies held back`,
-      ),
-    );
+    out.push(...nodeRows);
     return out;
   },
 };

@@ -1,12 +1,11 @@
 /**
  * Outbox: in Chromium, the real ChatClient (script-tag bundle, IndexedDB outbox) loses its network
- * (context offline and its socket cut through a Playwright WebSocket route), queues 1,000 sends,
+ * (every TCP connection to the server reset by a proxy, new ones refused), queues 1,000 sends,
  * gets the network back, and flushes. Reported: the flush time (reconnect to the last message
  * acknowledged), then what the server stored: lost, duplicated, out of order.
  */
-import type { WebSocketRoute } from 'playwright-core';
 import { openParleyPage } from './browser-page.js';
-import { BENCH_PASSWORD, launchChromium, startParley, type Measure } from './support.js';
+import { BENCH_PASSWORD, launchChromium, startParley, startTcpProxy, type Measure } from './support.js';
 import type { Row } from './table.js';
 
 const COUNT = 1000;
@@ -52,21 +51,14 @@ export const outboxFlush: Measure = {
     const server = servers[0]!;
     const user = users[0]!;
     const conversation = await user.api<{ id: string }>('POST', '/api/chat/conversations/', { title: 'bench outbox' });
+    // The page, its REST calls and its socket all go through this proxy: cutting it is the outage.
+    const proxy = await startTcpProxy(ctx, server.port);
     const browser = await launchChromium(ctx);
-    const page = await openParleyPage(ctx, browser, server.url);
-
-    // Every chat socket goes through this route so the bench can cut it like a network drop.
-    let cut = false;
-    const live = new Set<WebSocketRoute>();
-    await page.routeWebSocket(/\/ws\/chat\//, (ws) => {
-      if (cut) {
-        void ws.close({ code: 1001, reason: 'bench: network down' });
-        return;
-      }
-      ws.connectToServer();
-      live.add(ws);
-      ws.onClose(() => live.delete(ws));
-    });
+    const page = await openParleyPage(ctx, browser, proxy.url);
+    let socketSends = 0;
+    let restSends = 0;
+    page.on('websocket', (ws) => ws.on('framesent', (frame) => typeof frame.payload === 'string' && frame.payload.includes('"type":"message"') && socketSends++));
+    page.on('request', (request) => request.method() === 'POST' && request.url().includes('/api/user-response/') && restSends++);
 
     // 1. Signed in, connected.
     await page.evaluate(
@@ -83,14 +75,12 @@ export const outboxFlush: Measure = {
         await client.login(username, password);
         await client.connect(conversationId);
       },
-      { apiUrl: server.url, username: user.username, password: BENCH_PASSWORD, conversationId: conversation.id },
+      { apiUrl: proxy.url, username: user.username, password: BENCH_PASSWORD, conversationId: conversation.id },
     );
     await waitInPage('the client socket to open', () => page.evaluate(() => (window as unknown as BenchWindow).benchClient!.isConnected()), 15_000);
 
-    // 2. Network down: no new connection, no fetch, the open socket cut.
-    cut = true;
-    await page.context().setOffline(true);
-    for (const ws of live) await ws.close({ code: 1001, reason: 'bench: network down' });
+    // 2. Network down: the open socket reset, no new connection, no fetch.
+    proxy.cut();
     await waitInPage('the client to notice the drop', () => page.evaluate(() => !(window as unknown as BenchWindow).benchClient!.isConnected()), 15_000);
 
     // 3. Queue COUNT sends (each resolves once durably queued).
@@ -103,8 +93,9 @@ export const outboxFlush: Measure = {
     ctx.log(`queued ${COUNT} sends offline in ${queued.ms.toFixed(0)} ms; outbox holds ${queued.outbox}`);
 
     // 4. Network back; time until every send is acknowledged.
-    cut = false;
-    await page.context().setOffline(false);
+    proxy.restore();
+    socketSends = 0;
+    restSends = 0;
     const flushed = await page.evaluate(
       async ({ count, budgetMs }) => {
         const w = window as unknown as BenchWindow;
@@ -173,7 +164,7 @@ export const outboxFlush: Measure = {
         ratio: null,
         goal: 'reported',
         met: null,
-        note: `from retryNow() with the network back to the last of ${COUNT} sends acknowledged (${flushed.acked} acknowledged, ${flushed.failed} failed); queueing them offline took ${queued.ms.toFixed(0)} ms (IndexedDB); offline = context.setOffline + the socket cut by a routeWebSocket proxy; bot replies held back`,
+        note: `from retryNow() with the network back to the last of ${COUNT} sends acknowledged (${flushed.acked} acknowledged, ${flushed.failed} failed); sent ${socketSends} over the socket, ${restSends} over REST; queueing them offline took ${queued.ms.toFixed(0)} ms (IndexedDB); outage = every TCP connection of the page reset by a proxy, new ones refused; bot replies held back`,
       },
       {
         measure: MEASURES.integrity,

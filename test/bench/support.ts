@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -238,4 +238,50 @@ export async function startParley(
     };
   });
   return { servers, users, dataDir };
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 to `targetPort` that can be cut like a network drop: `cut()` resets
+ * every open connection and refuses new ones until `restore()`. Closed when the measure ends.
+ */
+export async function startTcpProxy(ctx: BenchContext, targetPort: number): Promise<{ url: string; cut(): void; restore(): void }> {
+  const pairs = new Set<Socket>();
+  let down = false;
+  const server = createNetServer((client) => {
+    if (down) {
+      client.resetAndDestroy();
+      return;
+    }
+    const upstream = connect(targetPort, '127.0.0.1');
+    pairs.add(client);
+    pairs.add(upstream);
+    const drop = () => {
+      pairs.delete(client);
+      pairs.delete(upstream);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  ctx.defer(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of pairs) socket.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    cut() {
+      down = true;
+      for (const socket of pairs) socket.resetAndDestroy();
+      pairs.clear();
+    },
+    restore() {
+      down = false;
+    },
+  };
 }
