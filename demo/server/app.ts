@@ -94,6 +94,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   }
   const origins = options.allowedOrigins ?? '*';
   if (origins === '*') log.warn('ALLOWED_ORIGINS is not set: any origin may use the API and the socket (demo default)');
+  else log.info({ origins }, 'CORS and socket Origin allow-list');
   const tokens = new TokenService(loadSecret(options.dataDir, options.jwtSecret, log), storage);
   const chat = new ChatService(storage, fanout, metrics);
   const bot = new BotRunner(options.bot ?? new RuleBot(), storage, fanout, metrics, log, options.botDelayMs ?? 400);

@@ -14,6 +14,8 @@ import { TokenBucket } from './token-bucket.js';
 
 /** `sync` answers at most this many messages before `synced {more: true}`. */
 export const SYNC_MAX = 500;
+/** Unsent bytes a socket may hold before it is closed with 1013 (try later). */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 type Frame = Record<string, unknown> & { type?: unknown };
 
@@ -63,7 +65,10 @@ export class ChatConnection implements HubMember {
   }
 
   send(frame: ServerFrame): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(frame));
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    // A reader that stopped reading must not grow our memory: it can reconnect and `sync`.
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) return void this.close(1013, 'too far behind');
+    this.ws.send(JSON.stringify(frame));
   }
 
   close(code: number, reason: string): void {
