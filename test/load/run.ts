@@ -12,6 +12,11 @@
  * rate limits apply). Each test prints sent, received, lost, duplicated, p50 and p99 latency; the
  * exit status is 1 if any message was lost or duplicated.
  *
+ * Latency: REST, the POST's round trip to its 201; WebSocket, from a connection sending a message to
+ * each connection (the sender's included) receiving its `message:new`. Lost: REST, not stored;
+ * WebSocket, not stored or missing on any connection. Duplicated: stored twice, or delivered twice
+ * to one connection.
+ *
  * Flags: --full, --url <base>, --users <name:pw,...>, --only rest|ws, --rate <per s>,
  *        --rest-seconds <s>, --ws-seconds <s>, --connections <n>, --interval <s>
  */
