@@ -368,6 +368,7 @@ export class ChatClient {
     this.#poller.stop();
     this.#connection.stop('destroyed');
     this.#outbox.dispose();
+    this.#http.abortAll();
     this.#tokens.dispose();
     this.#typing.clear();
     this.#ownTyping.dispose();

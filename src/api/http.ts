@@ -39,6 +39,8 @@ interface CallContext extends Record<string, unknown> {
 export class Http {
   readonly ky: KyInstance;
   readonly #options: HttpOptions;
+  /** Aborts every request in flight on `abortAll()` (the client was destroyed). */
+  #controller = new AbortController();
 
   constructor(options: HttpOptions) {
     this.#options = options;
@@ -78,6 +80,12 @@ export class Http {
     });
   }
 
+  /** Aborts every request in flight. */
+  abortAll(): void {
+    this.#controller.abort();
+    this.#controller = new AbortController();
+  }
+
   /** Sends one request and returns the parsed JSON body (undefined for 204). */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const url = `${this.#options.apiUrl.replace(/\/$/, '')}${path}`;
@@ -90,7 +98,7 @@ export class Http {
         json: options.json,
         body: options.body,
         searchParams,
-        signal: options.signal,
+        signal: options.signal ? AbortSignal.any([options.signal, this.#controller.signal]) : this.#controller.signal,
         onUploadProgress: options.onUploadProgress,
         context: { auth: options.auth !== false } satisfies CallContext,
       });

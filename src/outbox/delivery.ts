@@ -64,7 +64,7 @@ export class Delivery {
           status: 'sent',
           created_at: new Date().toISOString(),
         },
-      ]);
+      ], { provisionalTime: true });
     }
     this.#deps.afterHttpSend(entry.conversationId);
   }

@@ -103,8 +103,11 @@ export class MessageStore {
     return message;
   }
 
-  /** Applies messages from the server (REST page, socket frame, poll). Returns the new ones. */
-  ingest(messages: Message[]): ChatMessage[] {
+  /**
+   * Applies messages from the server (REST page, socket frame, poll). Returns the new ones.
+   * `provisionalTime`: their `created_at` is a local guess (a bot reply from `bot-response`).
+   */
+  ingest(messages: Message[], options: { provisionalTime?: boolean } = {}): ChatMessage[] {
     const added: ChatMessage[] = [];
     const touched = new Set<Id>();
     for (const wire of messages) {
@@ -113,7 +116,8 @@ export class MessageStore {
       const known =
         bucket.byId.get(wire.id) ?? (wire.client_id ? bucket.byClientId.get(wire.client_id) : undefined) ?? this.#echoMatch(bucket, wire);
       if (known) {
-        this.#merge(bucket, known, wire);
+        const { created_at: time, ...rest } = wire;
+        this.#merge(bucket, known, options.provisionalTime ? rest : { ...rest, created_at: time });
         continue;
       }
       const own = !!wire.sender && wire.sender === this.#cb.username() && wire.type === 'user';
@@ -132,6 +136,7 @@ export class MessageStore {
         createdAt: wire.created_at,
         own,
       };
+      if (options.provisionalTime) this.#localTime.add(message);
       bucket.byId.set(message.id!, message);
       if (message.clientId) bucket.byClientId.set(message.clientId, message);
       bucket.list.push(message);

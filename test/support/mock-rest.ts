@@ -28,7 +28,7 @@ export async function handleRest(ctx: RestContext, request: Request): Promise<Re
   const path = url.pathname;
   const method = request.method;
   const body = await readBody(request);
-  const record = (status: number): void =>
+  const record = (status: number, repeat = false): void =>
     server.record('request', {
       method,
       path,
@@ -36,6 +36,7 @@ export async function handleRest(ctx: RestContext, request: Request): Promise<Re
       body,
       authorization: request.headers.get('authorization'),
       status,
+      repeat,
     });
   if (server.delayMs > 0) await new Promise((r) => setTimeout(r, server.delayMs));
   if (server.offline) {
@@ -50,7 +51,7 @@ export async function handleRest(ctx: RestContext, request: Request): Promise<Re
     return json(rule.body ?? { detail: 'injected failure', code: 'injected' }, rule.status, rule.headers);
   }
   const response = await route(ctx, request, method, path, url.searchParams, body);
-  record(response.status);
+  record(response.status, response.headers.has('x-mock-repeat'));
   for (const hold of server.holds.filter((h) => h.match(method, path))) await hold.released;
   return response;
 }
@@ -106,7 +107,9 @@ async function route(
     const clientId = !seed && typeof b.client_id === 'string' ? b.client_id : null;
     const key = `${username}:${clientId}`;
     const repeat = clientId ? state.idempotency.get(key) : undefined;
-    if (repeat) return json({ conversation_id: state.id(repeat.conversationId), message_id: state.id(repeat.id) }, 201);
+    if (repeat) {
+      return json({ conversation_id: state.id(repeat.conversationId), message_id: state.id(repeat.id) }, 201, { 'x-mock-repeat': '1' });
+    }
     let conversationId = b.conversation_id == null ? null : Number(b.conversation_id);
     if (conversationId === null) conversationId = state.createConversation(username).id;
     const conversation = state.conversations.get(conversationId);

@@ -53,6 +53,8 @@ export interface RecordedRequest {
   authorization: string | null;
   /** The status it answered (0 for a simulated network error). */
   status: number;
+  /** A `user-response` whose `client_id` was already stored: answered, nothing stored. */
+  repeat: boolean;
 }
 
 /** A frame a client sent over the socket. */
