@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import type { BotPrompt, ChatMessage, Conversation, ConnectionState, ConnectionStatus, Id } from '../../src/index.js';
+import { ParleyError, type BotPrompt, type ChatMessage, type Conversation, type ConnectionState, type ConnectionStatus, type Id } from '../../src/index.js';
 import { defaultLocale, onLocaleChange } from '../i18n/locale-state.js';
 import { stringsFor, type Strings } from '../i18n/locales.js';
 import { renderMarkdown } from '../markdown/render-markdown.js';
@@ -37,6 +37,11 @@ export interface ErrorEventDetail {
 }
 
 const NEAR_EDGE_PX = 120;
+/** The server's upload limit (PROTOCOL.md §2): bigger files are refused before any byte is sent. */
+const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+const UPLOAD_TYPES = /^(image\/(png|jpeg|gif|webp)|application\/pdf)$/;
+/** Whether trying the same call again later may work (network trouble, 5xx), as opposed to auth or input errors. */
+const retryable = (error: unknown): boolean => !(error instanceof ParleyError) || error.retryable;
 
 /**
  * The Parley chat widget: a launcher button and a chat panel, fed by a headless `ChatClient`.
@@ -149,6 +154,8 @@ export class ParleyChat extends LitElement {
   #countdown: ReturnType<typeof setInterval> | undefined;
   #readTimer: ReturnType<typeof setTimeout> | undefined;
   #uploadId = 0;
+  #resumeTimer: ReturnType<typeof setTimeout> | undefined;
+  #resumeAttempt = 0;
   #offLocale: (() => void) | null = null;
   #strings: Strings = stringsFor('en');
   #lang = 'en';
@@ -234,14 +241,21 @@ export class ParleyChat extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#offLocale = onLocaleChange(() => this.requestUpdate());
+    addEventListener('online', this.#resumeNowIfWaiting);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#offLocale?.();
+    removeEventListener('online', this.#resumeNowIfWaiting);
     clearInterval(this.#countdown);
     clearTimeout(this.#readTimer);
+    clearTimeout(this.#resumeTimer);
   }
+
+  #resumeNowIfWaiting = (): void => {
+    if (this.#resumeTimer !== undefined) void this.#resume();
+  };
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.#updateLocale();
@@ -274,6 +288,7 @@ export class ParleyChat extends LitElement {
       if (this.isOpen) {
         this.#focusFirst();
         this.#scheduleRead();
+        this.#resumeNowIfWaiting();
       }
     } else if (changed.has('isOpen') && this.isOpen) {
       this.#focusFirst();
@@ -428,6 +443,8 @@ export class ParleyChat extends LitElement {
 
   async #resume(): Promise<void> {
     const client = this.client;
+    clearTimeout(this.#resumeTimer);
+    this.#resumeTimer = undefined;
     if (!client) return;
     this.resuming = true;
     client.getPrompts().then(
@@ -438,8 +455,15 @@ export class ParleyChat extends LitElement {
       let id = this.conversationId ?? client.getConversationId();
       if (!id) id = (await client.listConversations()).results[0]?.id ?? null;
       if (id && id !== client.getConversationId()) await this.#quietly(client.connect(id));
+      this.#resumeAttempt = 0;
     } catch (error) {
       this.#emitError(error);
+      // Offline at load (or the server restarting): keep trying, so the conversation and its
+      // queued messages show as soon as the server is reachable; `online` and opening retry at once.
+      if (this.signedIn && this.client === client && retryable(error)) {
+        const delay = Math.min(30_000, 1000 * 2 ** this.#resumeAttempt++);
+        this.#resumeTimer = setTimeout(() => void this.#resume(), delay);
+      }
     } finally {
       this.resuming = false;
       this.#controller.refresh();
@@ -488,6 +512,8 @@ export class ParleyChat extends LitElement {
   }
 
   #signedOut(): void {
+    clearTimeout(this.#resumeTimer);
+    this.#resumeTimer = undefined;
     this.signedIn = false;
     this.listOpen = false;
     this.prompts = [];
@@ -673,6 +699,12 @@ export class ParleyChat extends LitElement {
     for (const file of files) {
       const item: UploadItem = { id: ++this.#uploadId, name: file.name, fraction: 0, error: null, controller: new AbortController() };
       this.uploads = [...this.uploads, item];
+      const refusal =
+        file.size > MAX_UPLOAD_BYTES ? this.#strings.uploadTooLarge(file.name) : file.type && !UPLOAD_TYPES.test(file.type) ? this.#strings.uploadWrongType(file.name) : null;
+      if (refusal) {
+        item.error = refusal;
+        continue;
+      }
       client
         .uploadAttachment(file, {
           signal: item.controller.signal,
@@ -690,7 +722,9 @@ export class ParleyChat extends LitElement {
           },
           (error) => {
             if (item.controller.signal.aborted) return;
-            item.error = this.#strings.uploadFailed(file.name);
+            const status = (error as { status?: number }).status;
+            const s = this.#strings;
+            item.error = status === 413 ? s.uploadTooLarge(file.name) : status === 415 ? s.uploadWrongType(file.name) : s.uploadFailed(file.name);
             this.uploads = [...this.uploads];
             this.#emitError(error);
           },

@@ -22,6 +22,8 @@ export interface Strings {
   cancelUpload: (name: string) => string;
   uploading: (name: string) => string;
   uploadFailed: (name: string) => string;
+  uploadTooLarge: (name: string) => string;
+  uploadWrongType: (name: string) => string;
   dropFiles: string;
   retry: string;
   retryLabel: string;
@@ -71,6 +73,8 @@ const en: Strings = {
   cancelUpload: (name) => `Cancel upload of ${name}`,
   uploading: (name) => `Uploading ${name}`,
   uploadFailed: (name) => `Could not upload ${name}`,
+  uploadTooLarge: (name) => `${name} is too large: the limit is 10 MB`,
+  uploadWrongType: (name) => `${name} is not allowed: only images (JPEG, PNG, GIF, WebP) and PDF files`,
   dropFiles: 'Drop files to attach',
   retry: 'Retry',
   retryLabel: 'Retry sending this message',
@@ -121,6 +125,8 @@ const ar: Partial<Strings> = {
   cancelUpload: (name) => `إلغاء رفع ${name}`,
   uploading: (name) => `جارٍ رفع ${name}`,
   uploadFailed: (name) => `تعذّر رفع ${name}`,
+  uploadTooLarge: (name) => `${name} كبير جدًا: الحد 10 ميغابايت`,
+  uploadWrongType: (name) => `${name} غير مسموح: الصور (JPEG وPNG وGIF وWebP) وملفات PDF فقط`,
   dropFiles: 'أفلت الملفات لإرفاقها',
   retry: 'إعادة المحاولة',
   retryLabel: 'إعادة إرسال هذه الرسالة',

@@ -214,6 +214,31 @@ describe('<parley-chat>', () => {
     expect(root.querySelector('[part="progress"]')).to.equal(null);
   });
 
+  it('refuses an oversized or wrong-type file with a clear error and uploads nothing', async () => {
+    const client = new FakeClient({ authenticated: true, conversationId: '1' });
+    const { el, root } = await mountChat(client, { open: true });
+    const data = new DataTransfer();
+    data.items.add(new File([new Uint8Array(10 * 1024 * 1024 + 1)], 'huge.png', { type: 'image/png' }));
+    data.items.add(new File(['MZ'], 'setup.exe', { type: 'application/x-msdownload' }));
+    $(root, '[part="panel"]').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    await settle(el);
+    const errors = [...root.querySelectorAll('.upload.error')].map((li) => li.textContent!);
+    expect(errors[0]).to.contain('huge.png is too large');
+    expect(errors[1]).to.contain('setup.exe is not allowed');
+    expect(client.calls.filter((c) => c[0] === 'upload')).to.have.length(0);
+  });
+
+  it('keeps trying to resume when the server is unreachable at load, at once when back online', async () => {
+    const client = new FakeClient({ authenticated: true });
+    client.conversations = [conversation('5', 'Newest')];
+    client.failListConversations = 1;
+    const { el } = await mountChat(client);
+    expect(client.calls.some((c) => c[0] === 'connect')).to.equal(false);
+    const changed = oneEvent(el, 'parley-conversation-change');
+    window.dispatchEvent(new Event('online'));
+    expect((await changed).detail.conversationId).to.equal('5');
+  });
+
   it('shows images inline and PDFs as download links', async () => {
     const client = new FakeClient({ authenticated: true, conversationId: '1' });
     client.receive({

@@ -2,7 +2,7 @@
  * A scriptable stand-in for ChatClient with the same shape (ChatClientLike): tests drive the
  * element's view through it deterministically (acks, bot replies, typing, failures, states).
  */
-import { Emitter, type BotPrompt, type ChatMessage, type ClientEvents, type ConnectionState, type Conversation, type Id, type TypingChange, type User } from '../../../src/index.js';
+import { Emitter, TransportError, type BotPrompt, type ChatMessage, type ClientEvents, type ConnectionState, type Conversation, type Id, type TypingChange, type User } from '../../../src/index.js';
 import type { ChatClientLike, UploadProgress } from '../../../components/chat/chat-client-like.js';
 
 let counter = 0;
@@ -159,7 +159,13 @@ export class FakeClient implements ChatClientLike {
       options.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
     });
   }
+  /** How many of the next `listConversations` calls fail as if the network were down. */
+  failListConversations = 0;
   async listConversations() {
+    if (this.failListConversations > 0) {
+      this.failListConversations--;
+      throw new TransportError('GET /api/chat/conversations/ failed: network down', { retryable: true });
+    }
     return { next: null, previous: null, results: this.conversations };
   }
   async getConversation(id: Id) {
