@@ -138,6 +138,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log.info({ url, redis: Boolean(options.redisUrl) }, 'parley server listening');
+  bot.resume();
 
   let closing: Promise<void> | null = null;
   return {

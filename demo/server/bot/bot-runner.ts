@@ -54,6 +54,14 @@ export class BotRunner {
     return this.write(message);
   }
 
+  /** Schedules replies to recent user messages a previous run stored but never answered. */
+  resume(withinMs = 10 * 60_000): number {
+    const pending = this.storage.unansweredSince(new Date(Date.now() - withinMs).toISOString(), 500);
+    for (const m of pending) this.schedule(m);
+    if (pending.length) this.log.info({ count: pending.length }, 'answering messages left unanswered by a previous run');
+    return pending.length;
+  }
+
   /** Starts every waiting reply at once and waits for all (graceful shutdown). */
   async flush(): Promise<void> {
     const jobs = [...this.jobs.values()];

@@ -169,6 +169,13 @@ class SqliteStorage implements ChatStorage {
   botReplyTo(messageId: Id): Message | null {
     return this.message(`${MESSAGE_SELECT} WHERE m.reply_to_id = ?`, messageId);
   }
+  unansweredSince(sinceIso: string, limit: number): Message[] {
+    return this.all(
+      `${MESSAGE_SELECT} WHERE m.type = 'user' AND m.created_at > ?
+       AND NOT EXISTS (SELECT 1 FROM chat_message r WHERE r.reply_to_id = m.id) ORDER BY m.id LIMIT ?`,
+      sinceIso, limit,
+    ).map((r) => toMessage(r, this.botName));
+  }
   markRead(conversationId: Id, userId: Id, seq: number): string {
     const t = now();
     this.db

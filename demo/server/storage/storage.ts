@@ -89,6 +89,8 @@ export interface ChatStorage {
   lastSeq(conversationId: Id): number;
   newestUserMessage(conversationId: Id): Message | null;
   botReplyTo(messageId: Id): Message | null;
+  /** User messages since `sinceIso` that have no bot reply yet (a crash between message and reply). */
+  unansweredSince(sinceIso: string, limit: number): Message[];
   /** Raises the user's read mark to `seq`; returns the read time. */
   markRead(conversationId: Id, userId: Id, seq: number): string;
   markDelivered(conversationId: Id, userId: Id, seq: number): void;

@@ -39,6 +39,31 @@ test('a restart on the same data keeps users, messages and seq', async (t) => {
   }
 });
 
+test('a user message left unanswered by a crash is answered once after the restart', async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const first = await startServer({ dataDir: dir, botDelayMs: 0 });
+  const token = (await login(first.url, 'alice')).token;
+  const { conversation_id } = await post(first.url, token, 'first');
+  await call(first.url, 'POST', '/api/bot-response/', { token, body: { conversation_id } });
+  // The crash: a message stored, the process gone before its bot job ran.
+  const alice = first.context.storage.findUserByUsername('alice')!;
+  first.context.storage.insertMessage({ conversationId: conversation_id, senderId: alice.id, type: 'user', text: 'hello before the crash' });
+  await first.close();
+  const second = await startServer({ dataDir: dir, botDelayMs: 0 });
+  try {
+    const sock = await TestSocket.open(second.url, conversation_id, `token=${token}`);
+    sock.send({ type: 'sync', after_seq: 0 });
+    const reply = await sock.next('message:new', (f) => f.message.type === 'bot' && f.message.seq === 4);
+    assert.match(reply.message.text, /^Hello!/);
+    await sock.close();
+    const msgs = (await call(second.url, 'GET', `/api/chat/conversations/${conversation_id}/messages/`, { token })).body;
+    assert.deepEqual(msgs.map((m: { type: string }) => m.type), ['user', 'bot', 'user', 'bot']);
+  } finally {
+    await second.close();
+  }
+});
+
 test('the seed guide\'s SQL runs against the database and the backup command copies it while the server runs', async (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
