@@ -1,0 +1,174 @@
+/**
+ * Builds the layers of a {@link ChatClient} and connects their narrow callbacks: auth -> REST ->
+ * backend probe -> store/sync -> connection -> outbox. `client.ts` keeps only the public API.
+ */
+import * as authApi from './api/auth.js';
+import { postTyping } from './api/chat.js';
+import { Http } from './api/http.js';
+import { memoryCredentials } from './auth/credentials.js';
+import { TokenManager } from './auth/token-manager.js';
+import type { ChatClientOptions } from './client-options.js';
+import { Emitter, type ClientEvents } from './events.js';
+import { Delivery } from './outbox/delivery.js';
+import { idbOutboxStorage } from './outbox/idb-storage.js';
+import { Outbox } from './outbox/outbox.js';
+import { ConversationSync } from './store/conversation-sync.js';
+import { MessageStore } from './store/message-store.js';
+import { OwnTyping } from './store/own-typing.js';
+import { TypingTracker } from './store/typing-tracker.js';
+import { DEFAULT_TIMING, type Timing } from './timing.js';
+import { BackendProbe } from './transport/backend-probe.js';
+import { Connection } from './transport/connection.js';
+import { Poller } from './transport/http-transport.js';
+import type { Id, User } from './types.js';
+import { createLogger } from './util/log.js';
+
+/** The client's mutable state, shared by the layers' callbacks. */
+export interface ClientContext {
+  conversationId: Id | null;
+  user: User | null;
+  destroyed: boolean;
+}
+
+/** Every layer of one client. */
+export interface ClientParts {
+  ctx: ClientContext;
+  events: Emitter<ClientEvents>;
+  tokens: TokenManager;
+  http: Http;
+  backend: BackendProbe;
+  store: MessageStore;
+  typing: TypingTracker;
+  ownTyping: OwnTyping;
+  connection: Connection;
+  outbox: Outbox;
+  delivery: Delivery;
+  sync: ConversationSync;
+  poller: Poller;
+  /** The current user's best display name. */
+  displayName(): string;
+  /** Removes the window listeners. */
+  unlisten(): void;
+}
+
+export function wireClient(options: ChatClientOptions): ClientParts {
+  const ctx: ClientContext = { conversationId: null, user: null, destroyed: false };
+  const timing: Timing = { ...DEFAULT_TIMING, ...options.timing };
+  const random = options.random ?? Math.random;
+  const logger = createLogger(options.debug);
+  const botName = (): string => options.botName ?? 'Bot';
+  const events = new Emitter<ClientEvents>();
+  const emit = events.emit.bind(events);
+  const onError = (error: ClientEvents['error']): void => emit('error', error);
+  const credentials = options.credentials ?? memoryCredentials();
+  const apiUrl = options.apiUrl ?? globalThis.location?.origin ?? '';
+  const p = { ctx, events } as ClientParts;
+  const isSeed = (): boolean => p.backend.seed === true;
+  const openConversation = (): Id | null => (p.connection.isOpen ? ctx.conversationId : null);
+  const sendFrame: Connection['send'] = (frame) => p.connection.send(frame);
+
+  p.tokens = new TokenManager({
+    token: options.token,
+    getToken: options.getToken,
+    credentials,
+    refreshSkewMs: timing.refreshSkewMs,
+    callRefresh: (refresh) => authApi.refresh(p.http, refresh),
+    onExpired: (reason) => {
+      if (p.connection.state.status !== 'closed') p.connection.stop('auth-expired');
+      emit('auth-expired', { reason });
+    },
+    log: logger('auth'),
+  });
+  p.http = new Http({ apiUrl, tokens: p.tokens, timeoutMs: timing.requestTimeoutMs, log: logger('http') });
+  p.backend = new BackendProbe(p.http, apiUrl, () => p.tokens.token());
+  p.displayName = () => ctx.user?.display_name ?? p.tokens.username ?? '';
+  p.store = new MessageStore({
+    username: () => ctx.user?.username ?? p.tokens.username,
+    onMessage: (m) => emit('message', m),
+    onStatus: (s) => emit('message-status', s),
+    onChange: (conversationId) => emit('messages', { conversationId }),
+  });
+  p.typing = new TypingTracker(timing.typingExpireMs, (t) => emit('typing', t));
+  p.delivery = new Delivery({
+    http: p.http,
+    store: p.store,
+    timing,
+    isSeed,
+    openConversation,
+    sendFrame,
+    botName,
+    afterHttpSend: () => void p.poller.now(),
+  });
+  p.sync = new ConversationSync({
+    http: p.http,
+    store: p.store,
+    typing: p.typing,
+    delivery: p.delivery,
+    log: logger('sync'),
+    isSeed,
+    openConversation,
+    sendFrame,
+    botName,
+    onRead: (r) => emit('read', r),
+    onPresence: (presence) => emit('presence', presence),
+    onError,
+  });
+  p.poller = new Poller(async () => (ctx.conversationId ? p.sync.fetchNew(ctx.conversationId) : undefined), timing.pollMs, logger('poll'));
+  p.ownTyping = new OwnTyping(
+    (isTyping) => {
+      const id = ctx.conversationId;
+      if (!id || sendFrame({ type: 'typing', is_typing: isTyping })) return;
+      postTyping(p.http, id, isTyping).catch(() => undefined);
+    },
+    timing.typingThrottleMs,
+    timing.typingIdleMs,
+  );
+  p.connection = new Connection({
+    timing,
+    random,
+    log: logger('socket'),
+    socketUrl: (id) => p.backend.socketUrl(id),
+    isSeed,
+    refreshAuth: async () => void (await p.tokens.refresh(credentials.get()?.token ?? options.token ?? null)),
+    authRejected: () => void p.tokens.expire('socket-rejected'),
+    onState: (state) => emit('state', state),
+    onFrame: (frame) => ctx.conversationId && p.sync.handleFrame(ctx.conversationId, frame),
+    onOpen: (hello) => {
+      if (hello) ctx.user ??= hello.user;
+      if (ctx.conversationId) void p.sync.catchUp(ctx.conversationId);
+      p.outbox.kick();
+    },
+    onDown: () => {
+      p.delivery.socketDown();
+      p.sync.reset();
+    },
+    onFallback: (active) => (active ? p.poller.start() : p.poller.stop()),
+    onTooBig: () => p.delivery.tooBig(),
+  });
+  p.outbox = new Outbox({
+    storage: options.storage ?? idbOutboxStorage(),
+    timing,
+    random,
+    log: logger('outbox'),
+    canDeliver: () => !ctx.destroyed && p.tokens.usable,
+    // The backend's kind must be known first: a seed backend needs `bot-response` after a send.
+    deliver: async (entry) => {
+      await p.backend.ensureKnown(entry.conversationId);
+      return p.delivery.deliver(entry);
+    },
+    onFailed: (entry) => p.store.setLocalStatus(entry.conversationId, entry.clientId, 'failed', entry.failure),
+    onError,
+  });
+  void p.outbox.loaded.then((entries) => {
+    for (const entry of entries) p.store.addPending(entry, p.displayName());
+    if (entries.length) p.outbox.kick();
+  });
+  p.unlisten = () => {};
+  const win = globalThis.window;
+  if (win?.addEventListener) {
+    const online = (): void => p.outbox.kick();
+    win.addEventListener('online', online);
+    p.unlisten = () => win.removeEventListener('online', online);
+  }
+  return p;
+}
