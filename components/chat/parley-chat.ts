@@ -8,9 +8,10 @@ import { ChatController } from './chat-controller.js';
 import type { ChatClientLike } from './chat-client-like.js';
 import { createDefaultClient } from './create-default-client.js';
 import { startsGroup } from './group-messages.js';
-import { MessageWindow } from './message-window.js';
+import { ScrollController } from './scroll-controller.js';
+import { UploadsController } from './uploads-controller.js';
 import { styles } from './parley-chat.styles.js';
-import { renderComposer, type UploadItem } from './views/composer.js';
+import { renderComposer } from './views/composer.js';
 import { renderConversationList } from './views/conversation-list.js';
 import { renderHeader } from './views/header.js';
 import { renderLogin } from './views/login-form.js';
@@ -36,10 +37,6 @@ export interface ErrorEventDetail {
   error: unknown;
 }
 
-const NEAR_EDGE_PX = 120;
-/** The server's upload limit (PROTOCOL.md §2): bigger files are refused before any byte is sent. */
-const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
-const UPLOAD_TYPES = /^(image\/(png|jpeg|gif|webp)|application\/pdf)$/;
 /** Whether trying the same call again later may work (network trouble, 5xx), as opposed to auth or input errors. */
 const retryable = (error: unknown): boolean => !(error instanceof ParleyError) || error.retryable;
 
@@ -125,7 +122,6 @@ export class ParleyChat extends LitElement {
   @state() private listOpen = false;
   @state() private conversations: readonly Conversation[] = [];
   @state() private prompts: readonly BotPrompt[] = [];
-  @state() private uploads: readonly UploadItem[] = [];
   @state() private unread = 0;
   @state() private announcement = '';
   @state() private dragging = false;
@@ -141,19 +137,28 @@ export class ParleyChat extends LitElement {
     error: (e) => this.#emitError(e),
     authExpired: () => this.#signedOut(),
   });
+  #scroll = new ScrollController(this, {
+    log: () => this.log,
+    messages: () => this.#controller.messages,
+    loadOlder: () => this.#quietly(this.client?.loadOlder(this.getConversationId() ?? undefined) ?? Promise.resolve(false)),
+    error: (e) => this.#emitError(e),
+  });
+  #uploads = new UploadsController(this, {
+    client: () => this.client,
+    conversationId: () => this.getConversationId(),
+    strings: () => this.#strings,
+    uploaded: (attachment) => {
+      this.#scroll.follow();
+      this.client?.send('', { attachmentId: attachment.attachment_id }).catch((e) => this.#emitError(e));
+    },
+    error: (e) => this.#emitError(e),
+  });
   #ownsClient = false;
-  #window = new MessageWindow();
-  #lastVersion = -1;
-  #lastConversationShown: Id | null = null;
-  #anchor: { key: string; top: number } | null = null;
-  #hasOlder = true;
-  #loadingOlder = false;
   #retrying = new Set<string>();
   #markdown = new Map<string, TemplateResult>();
   #lastConversation: Id | null | undefined = undefined;
   #countdown: ReturnType<typeof setInterval> | undefined;
   #readTimer: ReturnType<typeof setTimeout> | undefined;
-  #uploadId = 0;
   #resumeTimer: ReturnType<typeof setTimeout> | undefined;
   #resumeAttempt = 0;
   #offLocale: (() => void) | null = null;
@@ -197,7 +202,7 @@ export class ParleyChat extends LitElement {
     const trimmed = text.trim();
     const client = this.client;
     if (!trimmed || !client) return null;
-    this.#window.follow = true;
+    this.#scroll.follow();
     try {
       return await client.send(trimmed);
     } catch (error) {
@@ -231,6 +236,11 @@ export class ParleyChat extends LitElement {
     const client = this.client;
     this.#signedOut();
     await client?.logout();
+  }
+
+  /** Switches this widget's language (same as setting its `lang` attribute); null follows the page again. */
+  setLocale(lang: string | null): void {
+    this.locale = lang;
   }
 
   /** The current conversation's id, or null before there is one. */
@@ -270,12 +280,7 @@ export class ParleyChat extends LitElement {
       void this.#switchTo(this.conversationId);
     }
     const list = this.#controller.messages;
-    if (this.#controller.version !== this.#lastVersion) {
-      if (this.#controller.conversationId !== this.#lastConversationShown) this.#window.reset();
-      this.#lastConversationShown = this.#controller.conversationId;
-      this.#lastVersion = this.#controller.version;
-      this.#window.sync(list);
-    }
+    this.#scroll.sync(this.#controller.version, this.#controller.conversationId);
     if (changed.has('isOpen') && this.isOpen) this.unread = 0;
     for (const key of this.#retrying) {
       if (list.find((m) => m.key === key)?.status !== 'failed') this.#retrying.delete(key);
@@ -292,15 +297,6 @@ export class ParleyChat extends LitElement {
       }
     } else if (changed.has('isOpen') && this.isOpen) {
       this.#focusFirst();
-    }
-    const log = this.log;
-    if (!log) return;
-    if (this.#anchor) {
-      const el = log.querySelector<HTMLElement>(`[data-key="${CSS.escape(this.#anchor.key)}"]`);
-      if (el) log.scrollTop += el.offsetTop - this.#anchor.top;
-      this.#anchor = null;
-    } else if (this.#window.follow) {
-      log.scrollTop = log.scrollHeight;
     }
   }
 
@@ -353,12 +349,12 @@ export class ParleyChat extends LitElement {
       });
     }
     const list = this.#controller.messages;
-    const { start, end } = this.#window;
+    const { start, end } = this.#scroll.window;
     const typing = this.#controller.typing;
     const hasUserMessage = list.some((m) => m.type === 'user');
     return html`<div part="messages" class="log" role="log" aria-live="off" aria-label=${s.messages} tabindex="0"
-        @scroll=${this.#onScroll}>
-        ${start > 0 || this.#loadingOlder ? html`<div class="older muted" aria-hidden="true">${s.loadingOlder}</div>` : nothing}
+        @scroll=${this.#scroll.onScroll}>
+        ${start > 0 || this.#scroll.loadingOlder ? html`<div class="older muted" aria-hidden="true">${s.loadingOlder}</div>` : nothing}
         ${list.length === 0 && !this.resuming ? html`<div class="empty muted">${s.empty}</div>` : nothing}
         ${list.slice(start, end).map((m, i) => this.#renderMessage(m, list[start + i - 1]))}
       </div>
@@ -371,14 +367,14 @@ export class ParleyChat extends LitElement {
             strings: s,
             prompts: this.prompts,
             showPrompts: !hasUserMessage,
-            uploads: this.uploads,
+            uploads: this.#uploads.items,
             onPrompt: (p) => void this.send(p.text).catch(() => {}),
-            onCancelUpload: (u) => this.#cancelUpload(u),
+            onCancelUpload: (u) => this.#uploads.cancel(u),
             onKeydown: this.#onComposerKeydown,
             onInput: this.#onComposerInput,
             onPaste: this.#onPaste,
             onSend: () => this.#sendFromComposer(),
-            onPick: (files) => this.#upload(files ? [...files] : []),
+            onPick: (files) => this.#uploads.add(files ? [...files] : []),
           })}`;
   }
 
@@ -434,9 +430,7 @@ export class ParleyChat extends LitElement {
 
   #useClient(client: ChatClientLike | null): void {
     this.#controller.setClient(client);
-    this.#window.reset();
-    this.#lastVersion = -1;
-    this.#hasOlder = true;
+    this.#scroll.reset();
     this.signedIn = !!client && (client.isAuthenticated() || !!this.token || !!this.getToken);
     if (this.signedIn) void this.#resume();
   }
@@ -474,8 +468,7 @@ export class ParleyChat extends LitElement {
     const client = this.client;
     this.listOpen = false;
     if (!client || id === client.getConversationId()) return;
-    this.#window.reset();
-    this.#hasOlder = true;
+    this.#scroll.reset();
     try {
       await this.#quietly(client.connect(id));
     } catch (error) {
@@ -518,9 +511,8 @@ export class ParleyChat extends LitElement {
     this.listOpen = false;
     this.prompts = [];
     this.conversations = [];
-    for (const u of this.uploads) u.controller.abort();
-    this.uploads = [];
-    this.#window.reset();
+    this.#uploads.clear();
+    this.#scroll.reset();
     this.#controller.refresh();
   }
 
@@ -537,7 +529,6 @@ export class ParleyChat extends LitElement {
 
   #onConversation(id: Id | null): void {
     this.resuming = false;
-    this.#hasOlder = true;
     if (id === this.#lastConversation) return;
     this.#lastConversation = id;
     this.dispatchEvent(
@@ -582,6 +573,7 @@ export class ParleyChat extends LitElement {
     if (!input || !input.value.trim()) return;
     const text = input.value;
     input.value = '';
+    this.client?.setTyping(false);
     this.send(text).catch(() => {
       if (!input.value) input.value = text;
     });
@@ -602,7 +594,7 @@ export class ParleyChat extends LitElement {
     const files = [...(e.clipboardData?.files ?? [])];
     if (files.length) {
       e.preventDefault();
-      this.#upload(files);
+      this.#uploads.add(files);
     }
   };
 
@@ -623,56 +615,6 @@ export class ParleyChat extends LitElement {
     (target ?? this.renderRoot.querySelector<HTMLElement>('[part="close"]'))?.focus();
   }
 
-  #onScroll = (e: Event): void => {
-    const log = e.currentTarget as HTMLElement;
-    const list = this.#controller.messages;
-    const w = this.#window;
-    const fromBottom = log.scrollHeight - log.scrollTop - log.clientHeight;
-    if (log.scrollTop < NEAR_EDGE_PX && log.scrollHeight > log.clientHeight) {
-      if (w.start > 0) {
-        this.#setAnchor(list[w.start]?.key);
-        w.up(list);
-        this.requestUpdate();
-      } else {
-        void this.#loadOlder();
-      }
-    } else if (fromBottom < NEAR_EDGE_PX && w.end < list.length) {
-      this.#setAnchor(list[w.end - 1]?.key);
-      w.down(list);
-      this.requestUpdate();
-    } else {
-      w.follow = w.end >= list.length && fromBottom < 40;
-    }
-  };
-
-  #setAnchor(key: string | undefined): void {
-    const el = key ? this.log?.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`) : null;
-    this.#anchor = key && el ? { key, top: el.offsetTop } : null;
-  }
-
-  async #loadOlder(): Promise<void> {
-    const client = this.client;
-    const id = this.getConversationId();
-    if (!client || !id || !this.#hasOlder || this.#loadingOlder) return;
-    this.#loadingOlder = true;
-    this.requestUpdate();
-    try {
-      this.#hasOlder = await this.#quietly(client.loadOlder(id));
-    } catch (error) {
-      this.#emitError(error);
-    } finally {
-      this.#loadingOlder = false;
-    }
-    // The window re-anchored on the same first message; now reveal the page above it.
-    const list = client.messages(id);
-    this.#controller.messages = list;
-    this.#lastVersion = ++this.#controller.version;
-    this.#window.sync(list);
-    this.#setAnchor(list[this.#window.start]?.key);
-    this.#window.up(list);
-    this.requestUpdate();
-  }
-
   // ---------------------------------------------------------------- attachments
 
   #onDragOver = (e: DragEvent): void => {
@@ -690,53 +632,8 @@ export class ParleyChat extends LitElement {
     const files = [...(e.dataTransfer?.files ?? [])];
     if (!files.length || !this.signedIn) return;
     e.preventDefault();
-    this.#upload(files);
+    this.#uploads.add(files);
   };
-
-  #upload(files: File[]): void {
-    const client = this.client;
-    if (!client) return;
-    for (const file of files) {
-      const item: UploadItem = { id: ++this.#uploadId, name: file.name, fraction: 0, error: null, controller: new AbortController() };
-      this.uploads = [...this.uploads, item];
-      const refusal =
-        file.size > MAX_UPLOAD_BYTES ? this.#strings.uploadTooLarge(file.name) : file.type && !UPLOAD_TYPES.test(file.type) ? this.#strings.uploadWrongType(file.name) : null;
-      if (refusal) {
-        item.error = refusal;
-        continue;
-      }
-      client
-        .uploadAttachment(file, {
-          signal: item.controller.signal,
-          conversationId: this.getConversationId() ?? undefined,
-          onProgress: (p) => {
-            item.fraction = p.fraction;
-            this.requestUpdate();
-          },
-        })
-        .then(
-          (attachment) => {
-            this.uploads = this.uploads.filter((u) => u !== item);
-            this.#window.follow = true;
-            return client.send('', { attachmentId: attachment.attachment_id });
-          },
-          (error) => {
-            if (item.controller.signal.aborted) return;
-            const status = (error as { status?: number }).status;
-            const s = this.#strings;
-            item.error = status === 413 ? s.uploadTooLarge(file.name) : status === 415 ? s.uploadWrongType(file.name) : s.uploadFailed(file.name);
-            this.uploads = [...this.uploads];
-            this.#emitError(error);
-          },
-        )
-        .catch((error) => this.#emitError(error));
-    }
-  }
-
-  #cancelUpload(item: UploadItem): void {
-    item.controller.abort();
-    this.uploads = this.uploads.filter((u) => u !== item);
-  }
 
   // ---------------------------------------------------------------- locale
 

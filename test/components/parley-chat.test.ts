@@ -309,7 +309,7 @@ describe('<parley-chat>', () => {
     expect($(root, '.root').getAttribute('dir')).to.equal('rtl');
     expect($(root, '[part="send"]').getAttribute('aria-label')).to.equal('إرسال');
     expect(getComputedStyle($(root, '[part="panel"]')).direction).to.equal('rtl');
-    el.locale = 'en';
+    el.setLocale('en');
     await el.updateComplete;
     expect($(root, '.root').getAttribute('dir')).to.equal('ltr');
     expect($(root, '[part="send"]').getAttribute('aria-label')).to.equal('Send');

@@ -1,0 +1,93 @@
+/**
+ * Uploads in progress for the composer: each file is checked (size, type), uploaded with progress
+ * and a cancel, then sent as its own message. Failures stay listed with a reason until dismissed.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Attachment, Id } from '../../src/index.js';
+import type { Strings } from '../i18n/locales.js';
+import type { ChatClientLike } from './chat-client-like.js';
+import type { UploadItem } from './views/composer.js';
+
+/** The server's upload limit (PROTOCOL.md §2): bigger files are refused before any byte is sent. */
+const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+const UPLOAD_TYPES = /^(image\/(png|jpeg|gif|webp)|application\/pdf)$/;
+
+export interface UploadsContext {
+  client(): ChatClientLike | null;
+  conversationId(): Id | null;
+  strings(): Strings;
+  uploaded(attachment: Attachment): void;
+  error(error: unknown): void;
+}
+
+export class UploadsController implements ReactiveController {
+  items: readonly UploadItem[] = [];
+  #nextId = 0;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly context: UploadsContext,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  hostDisconnected(): void {
+    this.clear();
+  }
+
+  /** Starts uploading `files` (refusing those the server would refuse). */
+  add(files: readonly File[]): void {
+    const client = this.context.client();
+    if (!client) return;
+    const s = this.context.strings();
+    for (const file of files) {
+      const item: UploadItem = { id: ++this.#nextId, name: file.name, fraction: 0, error: null, controller: new AbortController() };
+      this.#set([...this.items, item]);
+      if (file.size > MAX_UPLOAD_BYTES) item.error = s.uploadTooLarge(file.name);
+      else if (file.type && !UPLOAD_TYPES.test(file.type)) item.error = s.uploadWrongType(file.name);
+      if (item.error) continue;
+      client
+        .uploadAttachment(file, {
+          signal: item.controller.signal,
+          conversationId: this.context.conversationId() ?? undefined,
+          onProgress: (p) => {
+            item.fraction = p.fraction;
+            this.host.requestUpdate();
+          },
+        })
+        .then(
+          (attachment) => {
+            this.#set(this.items.filter((u) => u !== item));
+            this.context.uploaded(attachment);
+          },
+          (error: unknown) => {
+            if (item.controller.signal.aborted) return;
+            const status = (error as { status?: number }).status;
+            const t = this.context.strings();
+            item.error = status === 413 ? t.uploadTooLarge(file.name) : status === 415 ? t.uploadWrongType(file.name) : t.uploadFailed(file.name);
+            this.#set([...this.items]);
+            this.context.error(error);
+          },
+        );
+    }
+  }
+
+  /** Cancels an upload in flight, or dismisses a failed one. */
+  cancel(item: UploadItem): void {
+    item.controller.abort();
+    this.#set(this.items.filter((u) => u !== item));
+  }
+
+  /** Cancels everything (sign-out, element removed). */
+  clear(): void {
+    for (const item of this.items) item.controller.abort();
+    this.#set([]);
+  }
+
+  #set(items: readonly UploadItem[]): void {
+    this.items = items;
+    this.host.requestUpdate();
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The published typings of `parley-chat/elements` (dist/esm/elements.d.ts, built by rollup) let a
+ * TSX app use `<parley-chat>` with its attributes and events, and type `addEventListener`.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const elementsDts = join(root, 'dist/esm/elements.d.ts');
+
+function typeErrors(source: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-types-'));
+  const file = join(dir, 'app.tsx');
+  writeFileSync(file, source);
+  const program = ts.createProgram([file], {
+    strict: true,
+    noEmit: true,
+    jsx: ts.JsxEmit.Preserve,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+    types: [],
+    skipLibCheck: true,
+    baseUrl: root,
+    paths: { 'parley-chat/elements': [elementsDts] },
+    typeRoots: [join(root, 'node_modules/@types')],
+  });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file?.fileName === file)
+    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+}
+
+test('TSX accepts <parley-chat> attributes and typed events, and addEventListener is typed', () => {
+  assert.ok(existsSync(elementsDts), 'dist/esm/elements.d.ts is missing: build first with npx rollup -c rollup.config.mjs');
+  const errors = typeErrors(`
+    import { ParleyChat } from 'parley-chat/elements';
+    declare const JSXFactory: unknown; void JSXFactory;
+    const ids: (string | null)[] = [];
+    const view = <parley-chat api-url="https://chat.example.com" bot-name="CRM Assistant" position="bottom-left" theme="dark"
+      session="memory" onparley-conversation-change={(e) => ids.push(e.detail.conversationId)} />;
+    void view;
+    const el = document.querySelector('parley-chat');
+    el?.addEventListener('parley-message', (e) => console.log(e.detail.message.text));
+    el?.addEventListener('parley-connection-change', (e) => console.log(e.detail.state));
+    const chat: ParleyChat | null = el;
+    chat?.open();
+    const status: 'idle' | 'connecting' | 'open' | 'reconnecting' | 'fallback' | 'offline' | 'closed' | undefined = chat?.connectionState;
+    void status;
+  `);
+  assert.deepEqual(errors, []);
+  const wrong = typeErrors(`
+    import 'parley-chat/elements';
+    const view = <parley-chat position="middle" />;
+    void view;
+  `);
+  assert.ok(wrong.some((m) => /middle/.test(m)), `a wrong position is rejected: ${wrong.join('; ')}`);
+});
