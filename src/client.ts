@@ -37,6 +37,7 @@ export class ChatClient {
     return this.#p.events.on(event, listener);
   }
 
+  /** Removes a listener added with `on`. */
   off<K extends keyof ClientEvents>(event: K, listener: (payload: ClientEvents[K]) => void): void {
     this.#p.events.off(event, listener);
   }
@@ -56,14 +57,17 @@ export class ChatClient {
     return this.#p.connection.transport;
   }
 
+  /** Whether a token source is available and has not expired for good. */
   isAuthenticated(): boolean {
     return this.#p.tokens.usable;
   }
 
+  /** Whether the socket is open (past its handshake). */
   isConnected(): boolean {
     return this.#p.connection.isOpen;
   }
 
+  /** The conversation the client follows, or null. */
   getConversationId(): Id | null {
     return this.#p.ctx.conversationId;
   }
@@ -137,6 +141,7 @@ export class ChatClient {
         // A seed backend creates the conversation with the first user-response.
         const stored = await postUserResponse(this.#p.http, { message: trimmed, client_id: newClientId() });
         await this.connect(stored.conversation_id);
+        void this.#p.delivery.askBot(stored.conversation_id);
         return this.#p.store.list(stored.conversation_id).find((m) => m.id === stored.message_id)!;
       }
       void this.connect(conversationId).catch((error) => this.#p.events.emit('error', error));
@@ -177,18 +182,22 @@ export class ChatClient {
     return this.#p.outbox.size();
   }
 
+  /** Uploads a file (JPEG, PNG, GIF, WebP or PDF, at most 10 MiB) for use as `attachmentId` in `send`. */
   uploadAttachment(file: Blob & { name?: string }, options: UploadOptions = {}): Promise<Attachment> {
     return uploadAttachment(this.#p.http, file, { ...options, conversationId: options.conversationId ?? this.#p.ctx.conversationId });
   }
 
+  /** A page of the user's conversations, newest first; pass `next` back as `cursor`. */
   listConversations(options: { cursor?: string } = {}): Promise<ConversationPage> {
     return conversations.listConversations(this.#p.http, options.cursor);
   }
 
+  /** One conversation with its participants. */
   getConversation(id: Id): Promise<Conversation> {
     return conversations.getConversation(this.#p.http, id);
   }
 
+  /** Creates a conversation owned by the user (reference server only; a seed backend answers 404/405). */
   createConversation(options: { title?: string } = {}): Promise<Conversation> {
     return conversations.createConversation(this.#p.http, options.title);
   }
@@ -209,6 +218,7 @@ export class ChatClient {
     this.#p.ownTyping.set(isTyping);
   }
 
+  /** The bot's quick prompts, in display order. */
   getPrompts(): Promise<BotPrompt[]> {
     return getBotPrompts(this.#p.http);
   }
@@ -247,15 +257,11 @@ export class ChatClient {
     this.#p.events.removeAll();
   }
 
-
   #setConversation(id: Id | null): void {
     if (id === this.#p.ctx.conversationId) return;
     this.#p.ctx.conversationId = id;
     this.#p.events.emit('conversation', { conversationId: id });
   }
-
-
-
 }
 
 /** Same as `new ChatClient(options)`. */

@@ -7,7 +7,8 @@ import type { Http } from '../api/http.js';
 import { TransportError, ValidationError } from '../errors.js';
 import type { MessageStore } from '../store/message-store.js';
 import type { Timing } from '../timing.js';
-import type { ClientFrame, ErrorFrame, Id } from '../types.js';
+import { postBotResponse } from '../api/chat.js';
+import type { BotResponseResponse, ClientFrame, ErrorFrame, Id } from '../types.js';
 import { sendOverHttp } from '../transport/http-transport.js';
 import type { QueuedOutboxEntry } from './outbox-entry.js';
 
@@ -49,12 +50,24 @@ export class Delivery {
     }
     const { stored, bot } = await sendOverHttp(http, entry, this.#deps.isSeed());
     store.ack(entry.conversationId, entry.clientId, stored.message_id);
-    if (bot) {
-      store.ingest([
+    if (bot) this.#ingestBot(stored.conversation_id, bot);
+    this.#deps.afterHttpSend(entry.conversationId);
+  }
+
+  /** Asks a seed backend's bot for its reply to the newest user message and stores it. */
+  async askBot(conversationId: Id): Promise<void> {
+    const bot = await postBotResponse(this.#deps.http, conversationId).catch(() => null);
+    if (bot) this.#ingestBot(conversationId, bot);
+  }
+
+  /** A reply from `bot-response` has no timestamp: its time stays provisional until its echo or a fetch. */
+  #ingestBot(conversationId: Id, bot: BotResponseResponse): void {
+    this.#deps.store.ingest(
+      [
         {
           id: bot.message_id,
-          conversation_id: stored.conversation_id,
-          conversation: stored.conversation_id,
+          conversation_id: conversationId,
+          conversation: conversationId,
           client_id: null,
           type: 'bot',
           text: bot.message,
@@ -64,9 +77,9 @@ export class Delivery {
           status: 'sent',
           created_at: new Date().toISOString(),
         },
-      ], { provisionalTime: true });
-    }
-    this.#deps.afterHttpSend(entry.conversationId);
+      ],
+      { provisionalTime: true },
+    );
   }
 
   /** `message:ack`, or an echo carrying our `client_id`. */

@@ -240,6 +240,8 @@ export class Connection {
     this.#stopTimers();
     this.#socket = null;
     this.#handshaken = false;
+    // 1009 first: the send in flight failed for good, before the others are released for a retry.
+    if (code === 1009) this.#deps.onTooBig();
     if (!beforeHandshake) this.#deps.onDown();
     if (code === 4001) {
       if (this.#authRetried) {
@@ -261,7 +263,6 @@ export class Connection {
     }
     if (code === 4003) return this.stop('forbidden');
     if (code === 4004) return this.stop('not-found');
-    if (code === 1009) this.#deps.onTooBig();
     this.#failed(code, beforeHandshake);
   }
 

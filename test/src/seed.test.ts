@@ -60,7 +60,8 @@ describe('a seed-only backend', () => {
     await client.send('hello');
     const { conversationId } = await conversationChange;
     expect(conversationId).to.match(/^\d+$/);
-    await until(() => texts(client.messages()).includes('hello'), 'own message');
+    await until(() => texts(client.messages()).includes('Hello! How can I help you today?'), 'bot reply');
+    expect(texts(client.messages())).to.deep.equal(['hello', 'Hello! How can I help you today?']);
     expect(server.requestsTo('/api/user-response/')[0]!.body).to.not.have.property('conversation_id');
   });
 });

@@ -118,3 +118,46 @@ describe('connection', () => {
     await until(() => client.state.status === 'open', 'open after online');
   });
 });
+
+describe('connection, page and server signals', () => {
+  afterEach(cleanup);
+
+  it('reconnects at once when the page becomes visible', async () => {
+    const server = await startServer();
+    const conversation = server.createConversation('alice');
+    const client = makeClient(server, { timing: { ...FAST, backoffBaseMs: 600000, backoffCapMs: 600000 }, random: () => 0.9 });
+    await client.connect(conversation.id);
+    await until(() => client.state.status === 'open', 'open');
+    server.closeSockets(1012);
+    await nextEvent(client, 'state', (s) => s.status === 'reconnecting');
+    document.dispatchEvent(new Event('visibilitychange'));
+    await until(() => client.state.status === 'open', 'open after visible');
+  });
+
+  it('marks the send in flight failed when the server closes with 1009, then reconnects', async () => {
+    const server = await startServer();
+    const conversation = server.createConversation('alice');
+    const client = makeClient(server);
+    await client.connect(conversation.id);
+    await until(() => client.state.status === 'open', 'open');
+    server.dropFrames((f) => f.type === 'message:ack' || f.type === 'message:new');
+    const bubble = await client.send('too big for the socket');
+    await server.waitForFrame((f) => f.frame.type === 'message');
+    const failed = nextEvent(client, 'message-status', (s) => s.clientId === bubble.clientId && s.status === 'failed');
+    server.closeSockets(1009);
+    expect((await failed).failure!.code).to.equal('too_big');
+    await until(() => client.state.status === 'open', 'open again');
+  });
+
+  it('goes offline on the offline event and back on online', async () => {
+    const server = await startServer();
+    const conversation = server.createConversation('alice');
+    const client = makeClient(server);
+    await client.connect(conversation.id);
+    await until(() => client.state.status === 'open', 'open');
+    window.dispatchEvent(new Event('offline'));
+    expect(client.state).to.deep.equal({ status: 'offline' });
+    window.dispatchEvent(new Event('online'));
+    await until(() => client.state.status === 'open', 'open after online');
+  });
+});
