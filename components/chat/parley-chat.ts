@@ -252,6 +252,8 @@ export class ParleyChat extends LitElement {
     super.connectedCallback();
     this.#offLocale = onLocaleChange(() => this.requestUpdate());
     addEventListener('online', this.#resumeNowIfWaiting);
+    // Re-attached after a removal that dropped our own client: make a new one and resume.
+    if (this.hasUpdated && !this.client) this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
@@ -261,6 +263,13 @@ export class ParleyChat extends LitElement {
     clearInterval(this.#countdown);
     clearTimeout(this.#readTimer);
     clearTimeout(this.#resumeTimer);
+    // A client the element made is closed with it (no socket left open by a removed widget);
+    // a client the host shared stays the host's to close.
+    if (this.#ownsClient) {
+      this.#controller.client?.destroy();
+      this.#ownsClient = false;
+      this.#useClient(null);
+    }
   }
 
   #resumeNowIfWaiting = (): void => {

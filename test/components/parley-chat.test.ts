@@ -1,4 +1,5 @@
-import { expect, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import type { ParleyChat } from '../../components/elements.js';
 import { sendKeys } from '@web/test-runner-commands';
 import { conversation, FakeClient } from './support/fake-client.js';
 import { $, bubbles, mountChat, settle } from './support/helpers.js';
@@ -313,6 +314,20 @@ describe('<parley-chat>', () => {
     await el.updateComplete;
     expect($(root, '.root').getAttribute('dir')).to.equal('ltr');
     expect($(root, '[part="send"]').getAttribute('aria-label')).to.equal('Send');
+  });
+
+  it('makes its own client when none is given, closes it when removed and makes a new one when re-attached', async () => {
+    const el = await fixture<ParleyChat>(html`<parley-chat session="memory"></parley-chat>`);
+    const first = el.client;
+    expect(first).to.not.equal(null);
+    expect(el.shadowRoot!.querySelector('form[part="login"]')).to.not.equal(null);
+    const parent = el.parentElement!;
+    el.remove();
+    expect(el.client).to.equal(null);
+    parent.append(el);
+    await el.updateComplete;
+    expect(el.client).to.not.equal(null);
+    expect(el.client).to.not.equal(first);
   });
 
   it('keeps textarea font at least 16px and honours dark theme', async () => {
