@@ -1,11 +1,14 @@
 // Builds (1) the npm ESM package: dist/esm/index.js (the client) and dist/esm/elements.js (the custom
 // elements), every dependency external, with bundled .d.ts files; (2) dist/parley.js: one minified IIFE
 // with everything inside, which sets window.Parley and registers the elements.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
+
+// Hashed chunk names change with every build: start from an empty dist/ so no stale chunk ships.
+rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const deps = Object.keys(pkg.dependencies ?? {});
@@ -30,7 +33,8 @@ export default [
   {
     input: { index: 'src/index.ts', elements: 'components/elements.ts' },
     external,
-    plugins: [ts()],
+    // Minified like the script-tag file: the doc comments live in the .d.ts files.
+    plugins: [ts(), terser({ format: { comments: false }, keep_classnames: true })],
     onwarn,
     output: { dir: 'dist/esm', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
   },
