@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { ParleyChat } from '../../components/elements.js';
-import { sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import { conversation, FakeClient } from './support/fake-client.js';
 import { $, bubbles, mountChat, settle } from './support/helpers.js';
 
@@ -314,6 +314,23 @@ describe('<parley-chat>', () => {
     await el.updateComplete;
     expect($(root, '.root').getAttribute('dir')).to.equal('ltr');
     expect($(root, '[part="send"]').getAttribute('aria-label')).to.equal('Send');
+  });
+
+  it('follows prefers-color-scheme live with theme auto, and prefers-reduced-motion turns animation off', async () => {
+    const client = new FakeClient({ authenticated: true, conversationId: '1' });
+    const { root } = await mountChat(client, { open: true });
+    const panel = $(root, '[part="panel"]');
+    try {
+      await emulateMedia({ colorScheme: 'light' });
+      const light = getComputedStyle(panel).backgroundColor;
+      await emulateMedia({ colorScheme: 'dark' });
+      expect(getComputedStyle(panel).backgroundColor).to.not.equal(light);
+      expect(getComputedStyle(panel).animationName).to.equal('parley-in');
+      await emulateMedia({ reducedMotion: 'reduce' });
+      expect(getComputedStyle(panel).animationName).to.equal('none');
+    } finally {
+      await emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' });
+    }
   });
 
   it('makes its own client when none is given, closes it when removed and makes a new one when re-attached', async () => {
