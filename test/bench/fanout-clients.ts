@@ -25,6 +25,8 @@ export interface FanoutResult {
   maxReceived: number;
   /** Same message seen twice on one socket. */
   duplicates: number;
+  /** Frames of any type per socket between the first send and the end, on average. */
+  framesPerSocket: number;
   /** Error frames and unexpected closes, counted by kind. */
   problems: Record<string, number>;
   complete: boolean;
@@ -39,6 +41,7 @@ const problems = {};
 const note = (kind) => { problems[kind] = (problems[kind] || 0) + 1; };
 const seen = urls.map(() => new Set());
 let duplicates = 0;
+let frames = 0;
 let done = 0;
 let t0 = 0;
 let finished = false;
@@ -53,6 +56,7 @@ function finish(complete) {
     minReceived: Math.min(...sizes),
     maxReceived: Math.max(...sizes),
     duplicates, problems, complete,
+    framesPerSocket: frames / urls.length,
   });
   for (const ws of sockets) { try { ws.terminate(); } catch {} }
 }
@@ -64,6 +68,7 @@ const ready = urls.map((url, i) => new Promise((resolve, reject) => {
   ws.on('close', (code) => { if (!finished) { note('closed ' + code); reject(new Error('socket ' + i + ' closed with ' + code)); } });
   if (readyOn === 'open') ws.on('open', resolve);
   ws.on('message', (data) => {
+    if (t0 && !finished) frames++;
     let frame;
     try { frame = JSON.parse(data.toString()); } catch { note('bad json'); return; }
     if (frame.type === 'hello') { resolve(); return; }
