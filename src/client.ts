@@ -108,6 +108,8 @@ export class ChatClient {
       this.#p.poller.stop();
       this.#p.connection.start(conversationId);
     }
+    // With a host token the username is unknown: own messages need it before they arrive.
+    if (!this.#p.ctx.user && !this.#p.tokens.username) await this.me().catch(() => undefined);
     await this.#p.sync.fetchNew(conversationId);
   }
 

@@ -39,10 +39,17 @@ export class TokenManager {
   #inflight: Promise<string> | null = null;
   #expired = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #unsubscribe: () => void;
 
   constructor(options: TokenManagerOptions) {
     this.#options = options;
     this.#schedule();
+    // Another tab signed in again or refreshed: take its session and its schedule.
+    this.#unsubscribe =
+      options.credentials.subscribe?.((session) => {
+        if (session) this.#expired = false;
+        this.#schedule();
+      }) ?? (() => {});
   }
 
   /** Whether a token source exists and has not expired for good. */
@@ -103,6 +110,7 @@ export class TokenManager {
 
   dispose(): void {
     clearTimeout(this.#timer);
+    this.#unsubscribe();
   }
 
   async #refresh(failedToken: string | null): Promise<string> {

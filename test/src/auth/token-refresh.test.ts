@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { AuthError, memoryCredentials } from '../../../src/index.js';
-import { cleanup, makeClient, nextEvent, startServer } from '../../support/client-helpers.js';
+import { AuthError, localStorageCredentials, memoryCredentials } from '../../../src/index.js';
+import { cleanup, makeClient, nextEvent, startServer, until } from '../../support/client-helpers.js';
 
 describe('auth', () => {
   afterEach(cleanup);
@@ -74,5 +74,41 @@ describe('auth', () => {
     const prompts = await client.getPrompts();
     expect(prompts).to.have.length(2);
     expect(server.requests.map((r) => r.status)).to.deep.equal([401, 200]);
+  });
+});
+
+describe('auth timing', () => {
+  afterEach(cleanup);
+
+  it('refreshes shortly before the access token expires', async () => {
+    const server = await startServer({ accessTtlSeconds: 3 });
+    const credentials = memoryCredentials();
+    credentials.set({ ...server.issueTokens('alice'), username: 'alice' });
+    const before = credentials.get()!.token;
+    makeClient(server, { credentials, timing: { refreshSkewMs: 2500 } });
+    await server.waitForRequest((r) => r.path === '/api/auth/refresh');
+    await until(() => credentials.get()!.token !== before, 'rotated token');
+    expect(server.requestsTo('/api/auth/refresh')).to.have.length(1);
+  });
+
+  it('takes a session signed in by another tab after its own expired', async () => {
+    const server = await startServer();
+    const key = `parley:test:${Date.now()}`;
+    const credentials = localStorageCredentials(key);
+    const client = makeClient(server, { credentials, username: null });
+    try {
+      await client.login('alice', 'alice123');
+      server.expireAccessTokens();
+      server.revokeRefreshTokens();
+      await client.getPrompts().catch(() => undefined);
+      expect(client.isAuthenticated()).to.equal(false);
+      const session = { ...server.issueTokens('alice'), username: 'alice' };
+      localStorage.setItem(key, JSON.stringify(session));
+      window.dispatchEvent(new StorageEvent('storage', { key, newValue: JSON.stringify(session) }));
+      expect(client.isAuthenticated()).to.equal(true);
+      expect(await client.getPrompts()).to.have.length(2);
+    } finally {
+      localStorage.removeItem(key);
+    }
   });
 });

@@ -90,6 +90,14 @@ describe('store', () => {
     expect(typing).to.deep.equal([true, false]);
   });
 
+  it('sends is_typing false after an idle pause', async () => {
+    const { server, client } = await connected();
+    client.setTyping(true);
+    const stopped = await server.waitForFrame((f) => f.frame.type === 'typing' && f.frame.is_typing === false);
+    expect(stopped.username).to.equal('alice');
+    expect(server.frames.filter((f) => f.frame.type === 'typing').map((f) => f.frame.is_typing)).to.deep.equal([true, false]);
+  });
+
   it('turns own messages read when someone reads them', async () => {
     const { server, conversation, client } = await connected({ members: ['bob'] });
     const bubble = await client.send('read me');
