@@ -1,11 +1,12 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { ParleyError, type BotPrompt, type ChatMessage, type Conversation, type ConnectionState, type ConnectionStatus, type Id } from '../../src/index.js';
+import type { ChatMessage, ConnectionState, ConnectionStatus, Id } from '../../src/index.js';
 import { defaultLocale, onLocaleChange } from '../i18n/locale-state.js';
 import { stringsFor, type Strings } from '../i18n/locales.js';
 import { renderMarkdown } from '../markdown/render-markdown.js';
 import { ChatController } from './chat-controller.js';
 import type { ChatClientLike } from './chat-client-like.js';
+import { ConversationsController } from './conversations-controller.js';
 import { createDefaultClient } from './create-default-client.js';
 import { startsGroup } from './group-messages.js';
 import { ScrollController } from './scroll-controller.js';
@@ -37,8 +38,7 @@ export interface ErrorEventDetail {
   error: unknown;
 }
 
-/** Whether trying the same call again later may work (network trouble, 5xx), as opposed to auth or input errors. */
-const retryable = (error: unknown): boolean => !(error instanceof ParleyError) || error.retryable;
+
 
 /**
  * The Parley chat widget: a launcher button and a chat panel, fed by a headless `ChatClient`.
@@ -116,12 +116,8 @@ export class ParleyChat extends LitElement {
   @property({ attribute: false }) getToken: (() => string | null | Promise<string | null>) | undefined = undefined;
 
   @state() private signedIn = false;
-  @state() private resuming = false;
   @state() private loginError: string | null = null;
   @state() private loginBusy = false;
-  @state() private listOpen = false;
-  @state() private conversations: readonly Conversation[] = [];
-  @state() private prompts: readonly BotPrompt[] = [];
   @state() private unread = 0;
   @state() private announcement = '';
   @state() private dragging = false;
@@ -153,14 +149,21 @@ export class ParleyChat extends LitElement {
     },
     error: (e) => this.#emitError(e),
   });
+  #conversations = new ConversationsController(this, {
+    client: () => this.client,
+    requestedId: () => this.conversationId,
+    signedIn: () => this.signedIn,
+    quietly: (work) => this.#quietly(work),
+    switching: () => this.#scroll.reset(),
+    settled: () => this.#controller.refresh(),
+    error: (e) => this.#emitError(e),
+  });
   #ownsClient = false;
   #retrying = new Set<string>();
   #markdown = new Map<string, TemplateResult>();
   #lastConversation: Id | null | undefined = undefined;
   #countdown: ReturnType<typeof setInterval> | undefined;
   #readTimer: ReturnType<typeof setTimeout> | undefined;
-  #resumeTimer: ReturnType<typeof setTimeout> | undefined;
-  #resumeAttempt = 0;
   #offLocale: (() => void) | null = null;
   #strings: Strings = stringsFor('en');
   #lang = 'en';
@@ -220,7 +223,7 @@ export class ParleyChat extends LitElement {
     try {
       await client.login(username, password);
       this.signedIn = true;
-      await this.#resume();
+      await this.#conversations.resume();
     } catch (error) {
       const status = (error as { status?: number }).status;
       this.loginError = status === 401 || status === 400 ? this.#strings.signInFailed : messageOf(error);
@@ -251,7 +254,6 @@ export class ParleyChat extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#offLocale = onLocaleChange(() => this.requestUpdate());
-    addEventListener('online', this.#resumeNowIfWaiting);
     // Re-attached after a removal that dropped our own client: make a new one and resume.
     if (this.hasUpdated && !this.client) this.requestUpdate();
   }
@@ -259,10 +261,8 @@ export class ParleyChat extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#offLocale?.();
-    removeEventListener('online', this.#resumeNowIfWaiting);
     clearInterval(this.#countdown);
     clearTimeout(this.#readTimer);
-    clearTimeout(this.#resumeTimer);
     // A client the element made is closed with it (no socket left open by a removed widget);
     // a client the host shared stays the host's to close.
     if (this.#ownsClient) {
@@ -271,10 +271,6 @@ export class ParleyChat extends LitElement {
       this.#useClient(null);
     }
   }
-
-  #resumeNowIfWaiting = (): void => {
-    if (this.#resumeTimer !== undefined) void this.#resume();
-  };
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.#updateLocale();
@@ -286,7 +282,7 @@ export class ParleyChat extends LitElement {
     }
     if (!this.client) this.#ensureClient();
     if (changed.has('conversationId') && this.hasUpdated && this.conversationId && this.signedIn) {
-      void this.#switchTo(this.conversationId);
+      void this.#conversations.switchTo(this.conversationId);
     }
     const list = this.#controller.messages;
     this.#scroll.sync(this.#controller.version, this.#controller.conversationId);
@@ -302,7 +298,7 @@ export class ParleyChat extends LitElement {
       if (this.isOpen) {
         this.#focusFirst();
         this.#scheduleRead();
-        this.#resumeNowIfWaiting();
+        this.#conversations.retryNowIfWaiting();
       }
     } else if (changed.has('isOpen') && this.isOpen) {
       this.#focusFirst();
@@ -328,9 +324,9 @@ export class ParleyChat extends LitElement {
           state: this.#controller.state,
           now: this.now,
           signedIn: this.signedIn,
-          listOpen: this.listOpen,
+          listOpen: this.#conversations.listOpen,
           onRetryNow: () => this.client?.retryNow(),
-          onToggleList: () => this.#toggleList(),
+          onToggleList: () => void this.#conversations.toggleList(),
           onSignOut: () => void this.logout().catch((e) => this.#emitError(e)),
           onClose: () => this.#closeAndReturnFocus(),
         })}
@@ -347,14 +343,15 @@ export class ParleyChat extends LitElement {
   }
 
   #renderSignedIn(s: Strings): TemplateResult {
-    if (this.listOpen) {
+    const conversations = this.#conversations;
+    if (conversations.listOpen) {
       return renderConversationList({
         strings: s,
-        conversations: this.conversations,
+        conversations: conversations.conversations,
         currentId: this.getConversationId(),
         dateFormat: this.#dateFormat,
-        onPick: (id) => void this.#switchTo(id),
-        onNew: () => void this.#newConversation(),
+        onPick: (id) => void conversations.switchTo(id),
+        onNew: () => void conversations.create(),
       });
     }
     const list = this.#controller.messages;
@@ -364,17 +361,17 @@ export class ParleyChat extends LitElement {
     return html`<div part="messages" class="log" role="log" aria-live="off" aria-label=${s.messages} tabindex="0"
         @scroll=${this.#scroll.onScroll}>
         ${start > 0 || this.#scroll.loadingOlder ? html`<div class="older muted" aria-hidden="true">${s.loadingOlder}</div>` : nothing}
-        ${list.length === 0 && !this.resuming ? html`<div class="empty muted">${s.empty}</div>` : nothing}
+        ${list.length === 0 && !conversations.resuming ? html`<div class="empty muted">${s.empty}</div>` : nothing}
         ${list.slice(start, end).map((m, i) => this.#renderMessage(m, list[start + i - 1]))}
       </div>
       <div part="typing" class="typing" aria-live="off">
         ${typing.length ? s.typing(typing.map((t) => t.displayName || t.username)) : nothing}
       </div>
-      ${this.resuming
+      ${conversations.resuming
         ? nothing
         : renderComposer({
             strings: s,
-            prompts: this.prompts,
+            prompts: conversations.prompts,
             showPrompts: !hasUserMessage,
             uploads: this.#uploads.items,
             onPrompt: (p) => void this.send(p.text).catch(() => {}),
@@ -441,67 +438,7 @@ export class ParleyChat extends LitElement {
     this.#controller.setClient(client);
     this.#scroll.reset();
     this.signedIn = !!client && (client.isAuthenticated() || !!this.token || !!this.getToken);
-    if (this.signedIn) void this.#resume();
-  }
-
-  async #resume(): Promise<void> {
-    const client = this.client;
-    clearTimeout(this.#resumeTimer);
-    this.#resumeTimer = undefined;
-    if (!client) return;
-    this.resuming = true;
-    client.getPrompts().then(
-      (p) => (this.prompts = [...p].sort((a, b) => a.order - b.order)),
-      () => {},
-    );
-    try {
-      let id = this.conversationId ?? client.getConversationId();
-      if (!id) id = (await client.listConversations()).results[0]?.id ?? null;
-      if (id && id !== client.getConversationId()) await this.#quietly(client.connect(id));
-      this.#resumeAttempt = 0;
-    } catch (error) {
-      this.#emitError(error);
-      // Offline at load (or the server restarting): keep trying, so the conversation and its
-      // queued messages show as soon as the server is reachable; `online` and opening retry at once.
-      if (this.signedIn && this.client === client && retryable(error)) {
-        const delay = Math.min(30_000, 1000 * 2 ** this.#resumeAttempt++);
-        this.#resumeTimer = setTimeout(() => void this.#resume(), delay);
-      }
-    } finally {
-      this.resuming = false;
-      this.#controller.refresh();
-    }
-  }
-
-  async #switchTo(id: Id): Promise<void> {
-    const client = this.client;
-    this.listOpen = false;
-    if (!client || id === client.getConversationId()) return;
-    this.#scroll.reset();
-    try {
-      await this.#quietly(client.connect(id));
-    } catch (error) {
-      this.#emitError(error);
-    }
-  }
-
-  async #newConversation(): Promise<void> {
-    try {
-      const conversation = await this.client?.createConversation();
-      if (conversation) await this.#switchTo(conversation.id);
-    } catch (error) {
-      this.#emitError(error);
-    }
-  }
-
-  async #toggleList(): Promise<void> {
-    this.listOpen = !this.listOpen;
-    if (!this.listOpen || !this.client) return;
-    try {
-      this.conversations = (await this.client.listConversations()).results;
-    } catch (error) {
-      this.#emitError(error);
-    }
+    if (this.signedIn) void this.#conversations.resume();
   }
 
   async #quietly<T>(work: Promise<T>): Promise<T> {
@@ -514,12 +451,8 @@ export class ParleyChat extends LitElement {
   }
 
   #signedOut(): void {
-    clearTimeout(this.#resumeTimer);
-    this.#resumeTimer = undefined;
     this.signedIn = false;
-    this.listOpen = false;
-    this.prompts = [];
-    this.conversations = [];
+    this.#conversations.reset();
     this.#uploads.clear();
     this.#scroll.reset();
     this.#controller.refresh();
@@ -537,7 +470,7 @@ export class ParleyChat extends LitElement {
   }
 
   #onConversation(id: Id | null): void {
-    this.resuming = false;
+    this.#conversations.found();
     if (id === this.#lastConversation) return;
     this.#lastConversation = id;
     this.dispatchEvent(
