@@ -131,7 +131,10 @@ export class ParleyChat extends LitElement {
     conversation: (id) => this.#onConversation(id),
     state: (s) => this.#onState(s),
     error: (e) => this.#emitError(e),
-    authExpired: () => this.#signedOut(),
+    authExpired: () => {
+      this.#signedOut();
+      this.loginError = this.#strings.sessionExpired;
+    },
   });
   #scroll = new ScrollController(this, {
     log: () => this.log,
@@ -274,6 +277,7 @@ export class ParleyChat extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.#updateLocale();
+    if (changed.has('apiUrl')) this.#markdown.clear();
     if (this.#ownsClient && (changed.has('apiUrl') || changed.has('session') || changed.has('token') || changed.has('getToken'))) {
       if (this.hasUpdated) {
         this.#controller.client?.destroy();

@@ -14,6 +14,7 @@ export interface Strings {
   signIn: string;
   signingIn: string;
   signInFailed: string;
+  sessionExpired: string;
   signOut: string;
   messages: string;
   messageInput: string;
@@ -65,6 +66,7 @@ const en: Strings = {
   signIn: 'Sign in',
   signingIn: 'Signing in…',
   signInFailed: 'Sign-in failed. Check your username and password.',
+  sessionExpired: 'Your session has ended. Please sign in again.',
   signOut: 'Sign out',
   messages: 'Messages',
   messageInput: 'Message',
@@ -117,6 +119,7 @@ const ar: Partial<Strings> = {
   signIn: 'تسجيل الدخول',
   signingIn: 'جارٍ تسجيل الدخول…',
   signInFailed: 'تعذّر تسجيل الدخول. تحقّق من اسم المستخدم وكلمة المرور.',
+  sessionExpired: 'انتهت جلستك. يُرجى تسجيل الدخول مرة أخرى.',
   signOut: 'تسجيل الخروج',
   messages: 'الرسائل',
   messageInput: 'الرسالة',

@@ -56,6 +56,17 @@ describe('<parley-chat>', () => {
     expect(el.getConversationId()).to.equal('42');
   });
 
+  it('shows the sign-in form again, with a reason, when the session ends', async () => {
+    const client = new FakeClient({ authenticated: true, conversationId: '1' });
+    const { el, root } = await mountChat(client, { open: true });
+    expect(root.querySelector('form[part="login"]')).to.equal(null);
+    client.user = null;
+    client.events.emit('auth-expired', { reason: 'refresh-failed' });
+    await el.updateComplete;
+    expect(root.querySelector('form[part="login"]')).to.not.equal(null);
+    expect($(root, '[role="alert"]').textContent).to.contain('session has ended');
+  });
+
   it('send shows a pending bubble that becomes sent on ack', async () => {
     const client = new FakeClient({ authenticated: true, conversationId: '1' });
     const { el, root } = await mountChat(client, { open: true });
