@@ -99,7 +99,10 @@ export class ChatClient {
     return (this.#p.ctx.user = await authApi.me(this.#p.http));
   }
 
-  /** Follows a conversation: loads its messages, opens its socket, emits `conversation`. */
+  /**
+   * Follows a conversation: opens its socket, loads its newest page (a seed backend: all of it,
+   * by offset), and emits `conversation`.
+   */
   async connect(conversationId: Id): Promise<void> {
     const status = this.#p.connection.state.status;
     const following = conversationId === this.#p.ctx.conversationId && status !== 'idle' && status !== 'closed';
@@ -110,7 +113,7 @@ export class ChatClient {
     }
     // With a host token the username is unknown: own messages need it before they arrive.
     if (!this.#p.ctx.user && !this.#p.tokens.username) await this.me().catch(() => undefined);
-    await this.#p.sync.fetchNew(conversationId);
+    await this.#p.sync.load(conversationId);
   }
 
   /** Closes the socket and stops polling (state `closed`, reason `disconnected`). */

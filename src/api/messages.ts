@@ -13,8 +13,10 @@ export interface MessagePageQuery {
 
 /** A page of messages, oldest first, normalised. */
 export async function getMessages(http: Http, conversationId: Id, query: MessagePageQuery = {}): Promise<Message[]> {
-  const raw = await http.request<unknown[]>('GET', `/api/chat/conversations/${encodeURIComponent(conversationId)}/messages/`, {
+  const raw = await http.request<unknown>('GET', `/api/chat/conversations/${encodeURIComponent(conversationId)}/messages/`, {
     searchParams: { limit: query.limit, after_seq: query.afterSeq, before_seq: query.beforeSeq, offset: query.offset },
   });
-  return (Array.isArray(raw) ? raw : []).map(toMessage);
+  // A paginating seed backend may wrap the list as `{results: [...]}`.
+  const list = Array.isArray(raw) ? raw : ((raw as { results?: unknown[] } | null)?.results ?? []);
+  return list.map(toMessage);
 }

@@ -16,6 +16,10 @@ import type { MessageStore } from './message-store.js';
 import type { TypingTracker } from './typing-tracker.js';
 
 const PAGE = 200;
+/** The first page shown: the newest messages. */
+const LATEST_PAGE = 50;
+/** A `before_seq` above every seq: "the newest page" (a seed backend ignores it and pages by offset). */
+const AFTER_EVERYTHING = 999_999_999_999_999;
 
 export interface SyncDeps {
   http: Http;
@@ -40,6 +44,14 @@ export class ConversationSync {
 
   constructor(deps: SyncDeps) {
     this.#deps = deps;
+  }
+
+  /** Loads the newest page when nothing is held yet, then everything newer than what is held. */
+  async load(conversationId: Id): Promise<void> {
+    if (!this.#deps.store.list(conversationId).some((m) => m.id !== null) && !this.#deps.isSeed()) {
+      this.#deps.store.ingest(await getMessages(this.#deps.http, conversationId, { limit: LATEST_PAGE, beforeSeq: AFTER_EVERYTHING }));
+    }
+    await this.fetchNew(conversationId);
   }
 
   /** Fetches everything after what the store holds, over REST, page by page. */

@@ -109,3 +109,23 @@ describe('store', () => {
     expect(client.messages().find((m) => m.key === bubble.clientId)!.status).to.equal('read');
   });
 });
+
+describe('store paging', () => {
+  afterEach(cleanup);
+
+  it('loads the newest page first and older pages on demand', async () => {
+    const server = await startServer();
+    const conversation = server.createConversation('alice', { members: ['bob'] });
+    for (let i = 1; i <= 120; i++) server.addMessage(conversation.id, { text: `m${i}` }, { broadcast: false });
+    const client = makeClient(server);
+    await client.connect(conversation.id);
+    expect(client.messages().map((m) => m.seq)).to.deep.equal(Array.from({ length: 50 }, (_, i) => 71 + i));
+    expect(await client.loadOlder()).to.equal(true);
+    expect(client.messages()[0]!.seq).to.equal(21);
+    expect(await client.loadOlder()).to.equal(false);
+    expect(client.messages().map((m) => m.text)).to.deep.equal(Array.from({ length: 120 }, (_, i) => `m${i + 1}`));
+    await until(() => client.state.status === 'open', 'open');
+    server.addMessage(conversation.id, { text: 'm121' });
+    await until(() => client.messages().length === 121, 'live message');
+  });
+});
