@@ -92,7 +92,15 @@ export async function startRedis(ctx: BenchContext): Promise<string> {
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Never outlive the run, whatever happens to the measure.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.off('exit', killOnExit);
+      resolve();
+    }),
+  );
   ctx.defer(async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
