@@ -161,6 +161,10 @@ export class Connection {
       this.#handshaken = false;
       this.#deps.onDown();
     }
+    if (this.#fallback) {
+      this.#fallback = false;
+      this.#deps.onFallback(false);
+    }
     this.#setState({ status: 'offline' });
   }
 
