@@ -190,7 +190,13 @@ export class Connection {
       url,
       {
         onOpen: () => {
-          if (generation === this.#generation && this.#deps.isSeed()) this.#handshake(null);
+          if (generation !== this.#generation) return;
+          if (this.#deps.isSeed()) return this.#handshake(null);
+          // Open but silent (a proxy that swallows frames): no hello in time is a failed handshake.
+          this.#pongTimer = setTimeout(() => {
+            this.#socket?.close(4000, 'no hello');
+            this.#closed(1006);
+          }, this.#deps.timing.connectTimeoutMs);
         },
         onFrame: (frame) => {
           if (generation !== this.#generation) return;

@@ -92,6 +92,17 @@ describe('connection', () => {
     expect(new Set(ids).size).to.equal(4);
   });
 
+  it('counts a socket that opens but never says hello as a failed handshake', async () => {
+    const server = await startServer();
+    const conversation = server.createConversation('alice');
+    const client = makeClient(server, { timing: { ...FAST, connectTimeoutMs: 100 } });
+    server.dropFrames((f) => f.type === 'hello', 3);
+    await client.connect(conversation.id);
+    await until(() => client.state.status === 'fallback', 'fallback after silent sockets');
+    await until(() => client.state.status === 'open', 'open once hello comes');
+    expect(server.sockets.handshakes.filter((h) => h.result === 'open').length).to.be.at.least(4);
+  });
+
   it('sends a JSON ping after silence and reconnects when no pong comes', async () => {
     const server = await startServer();
     const conversation = server.createConversation('alice');
