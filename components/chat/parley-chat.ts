@@ -391,6 +391,7 @@ export class ParleyChat extends LitElement {
   #renderMessage(m: ChatMessage, previous: ChatMessage | undefined): TemplateResult {
     return renderBubble(m, {
       strings: this.#strings,
+      botName: this.botName,
       start: startsGroup(previous, m),
       body: m.type === 'system' ? m.text : this.#renderText(m.text),
       base: this.#base(),
@@ -470,7 +471,7 @@ export class ParleyChat extends LitElement {
     if (!this.isOpen) this.unread++;
     else this.#scheduleRead();
     const text = m.text || (m.attachment ? `${this.#strings.attachment}: ${m.attachment.file_name}` : '');
-    this.announcement = this.#strings.newMessageFrom(m.senderName || m.sender || '', text);
+    this.announcement = this.#strings.newMessageFrom(m.type === 'bot' ? this.botName : m.senderName || m.sender || '', text);
   }
 
   #onConversation(id: Id | null): void {

@@ -107,7 +107,8 @@ describe('<parley-chat>', () => {
     const [bubble] = bubbles(root);
     expect(bubble!.dataset.type).to.equal('bot');
     expect(bubble!.querySelector('strong')!.textContent).to.equal('help');
-    expect($(root, '[role="status"]').textContent).to.contain('Bot: Hello!');
+    expect(bubble!.querySelector('.sender')!.textContent).to.equal('CRM Assistant');
+    expect($(root, '[role="status"]').textContent).to.contain('CRM Assistant: Hello!');
     expect($(root, '[part="badge"]').textContent).to.equal('1');
     el.open();
     await el.updateComplete;

@@ -6,6 +6,8 @@ import { safeUrl } from '../../markdown/safe-url.js';
 
 export interface BubbleProps {
   strings: Strings;
+  /** Name shown on the bot's messages (the `bot-name` attribute). */
+  botName: string;
   /** First bubble of a group (same sender, same minute): shows the name and time. */
   start: boolean;
   body: TemplateResult | string;
@@ -19,7 +21,7 @@ const TICKS: Record<ChatMessage['status'], string> = { pending: 'â—·', sent: 'âœ
 
 export function renderBubble(m: ChatMessage, p: BubbleProps): TemplateResult {
   const s = p.strings;
-  const who = m.own ? s.you : m.senderName || m.sender || '';
+  const who = m.own ? s.you : m.type === 'bot' ? p.botName : m.senderName || m.sender || '';
   const time = p.timeFormat.format(new Date(m.createdAt));
   return html`<div part="message" class="message ${m.own ? 'own' : 'other'} ${p.start ? 'start' : ''}"
     data-type=${m.type} data-status=${m.status} data-key=${m.key}>
