@@ -3,7 +3,7 @@
 // connects or requests, so swapping them at run time takes effect on the next attempt).
 //
 // window.parleyNetwork.blockWebSocket(true|false)  sockets fail at once, open ones are closed
-// window.parleyNetwork.goOffline(true|false)       sockets blocked and fetch rejects, 'offline'/'online' fired
+// window.parleyNetwork.goOffline(true|false)       sockets blocked, fetch and XHR fail, 'offline'/'online' fired
 (() => {
   const NativeWebSocket = window.WebSocket;
   const nativeFetch = window.fetch.bind(window);
@@ -73,6 +73,17 @@
   window.fetch = (input, init) => {
     if (state.offline) return Promise.reject(new TypeError('Failed to fetch (the test page is offline)'));
     return nativeFetch(input, init);
+  };
+
+  // Uploads with a progress bar use XMLHttpRequest (fetch cannot report upload progress over HTTP/1.1).
+  const nativeSend = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function send(body) {
+    if (!state.offline) return nativeSend.call(this, body);
+    // Never sent: report a network error, as a dropped connection would.
+    setTimeout(() => {
+      this.dispatchEvent(new ProgressEvent('error'));
+      this.dispatchEvent(new ProgressEvent('loadend'));
+    }, 10);
   };
 
   /** Closes every open socket, as a dropped connection would (4000: a code a page may use). */
