@@ -16,6 +16,19 @@ export default {
   browserStartTimeout: 60000,
   plugins: [esbuildPlugin({ ts: true, tsconfig: new URL('./tsconfig.json', import.meta.url).pathname, target: 'es2022' })],
   middleware: [
+    // A real HTTP/1.1 upload sink (no service worker can stand in for upload progress): it reads the
+    // body slowly, so the browser reports progress as the bytes leave, then answers 201 with the size.
+    async (ctx, next) => {
+      if (ctx.path !== '/__test/upload-sink' || ctx.method !== 'POST') return next();
+      let size = 0;
+      for await (const chunk of ctx.req) {
+        size += chunk.length;
+        // 1 ms per 32 KiB, whatever the chunking: about 32 MB/s.
+        await new Promise((resolve) => setTimeout(resolve, Math.ceil(chunk.length / 32768)));
+      }
+      ctx.status = 201;
+      ctx.body = { size, authorization: ctx.get('authorization') || null };
+    },
     (ctx, next) => {
       if (ctx.path === '/mockServiceWorker.js') ctx.url = `/${mswWorker}`;
       return next();

@@ -5,6 +5,7 @@
 import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky';
 import { AuthError, HttpError, ParleyError, TransportError, ValidationError, type RequestInfo } from '../errors.js';
 import type { Logger } from '../util/log.js';
+import { canTrackUploads, xhrFetch, type UploadProgressListener } from './xhr-fetch.js';
 
 /** What the HTTP layer needs from auth: the current token, and a refresh after a 401. */
 export interface TokenSource {
@@ -26,7 +27,8 @@ export interface RequestOptions {
   /** Send the bearer (default true). */
   auth?: boolean;
   signal?: AbortSignal;
-  onUploadProgress?: (progress: { transferredBytes: number; totalBytes: number; percent: number }) => void;
+  /** Bytes of the body sent so far (real progress in browsers, start and end elsewhere). */
+  onUploadProgress?: UploadProgressListener;
 }
 
 interface CallContext extends Record<string, unknown> {
@@ -99,7 +101,7 @@ export class Http {
         body: options.body,
         searchParams,
         signal: options.signal ? AbortSignal.any([options.signal, this.#controller.signal]) : this.#controller.signal,
-        onUploadProgress: options.onUploadProgress,
+        ...(options.onUploadProgress && canTrackUploads() ? { fetch: xhrFetch(options.onUploadProgress) } : {}),
         context: { auth: options.auth !== false } satisfies CallContext,
       });
       if (response.status === 204) return undefined as T;
