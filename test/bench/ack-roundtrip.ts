@@ -7,12 +7,15 @@
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { openParleyPage } from './browser-page.js';
-import { BENCH_PASSWORD, checkAborted, launchChromium, percentile, startParley, type BenchContext, type Measure } from './support.js';
+import { BENCH_PASSWORD, checkAborted, launchChromium, percentile, sleep, startParley, type BenchContext, type Measure } from './support.js';
 import { errorRow, type Row } from './table.js';
 
 const WARMUP = 50;
-const SAMPLES = 500;
+const SAMPLES = 1000;
 const GOAL = '<= 2x raw';
+/** Quiet time before every round trip, so neither side's trailing work (store, IndexedDB, the
+ * bot's typing frame) lands inside the next sample, the other side's included. */
+const GAP_MS = 5;
 
 /** A `ws` server that sends every frame straight back. */
 async function startEcho(ctx: BenchContext): Promise<string> {
@@ -47,81 +50,50 @@ function openSocket(ctx: BenchContext, url: string, ready?: (frame: { type?: str
   });
 }
 
-/** Sequential round trips in Node: send a frame, wait for the matching answer. */
-async function nodeRoundTrips(
-  ctx: BenchContext,
+/** One round trip in Node: send a frame, wait for its answer; milliseconds. */
+async function roundTrip(
   ws: WebSocket,
-  frame: (n: number) => string,
-  /** True for the answer to send #n; throws on a frame that means it failed. */
-  isAnswer: (data: string, n: number) => boolean,
-): Promise<number[]> {
-  const times: number[] = [];
-  for (let n = 0; n < WARMUP + SAMPLES; n++) {
-    checkAborted(ctx);
-    const started = performance.now();
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no answer to send #${n} within 5 s`)), 5000);
-      const onFrame = (data: WebSocket.RawData) => {
-        let answered: boolean;
-        try {
-          answered = isAnswer(data.toString(), n);
-        } catch (err) {
-          answered = true;
-          reject(err);
-        }
-        if (!answered) return;
-        clearTimeout(timer);
-        ws.off('message', onFrame);
-        resolve();
-      };
-      ws.on('message', onFrame);
-      ws.send(frame(n));
-    });
-    if (n >= WARMUP) times.push(performance.now() - started);
-  }
-  return times;
-}
-
-interface PageResult {
-  times: number[];
-  error?: string;
-}
-
-/** In the page: sequential sends over a bare WebSocket to the echo server. */
-function browserEcho(args: { url: string; warmup: number; samples: number }): Promise<PageResult> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(args.url);
-    const times: number[] = [];
-    let n = 0;
-    let started = 0;
-    const next = () => {
-      if (n === args.warmup + args.samples) {
-        ws.close();
-        resolve({ times });
-        return;
+  frame: string,
+  /** True for the answer; throws on a frame that means the send failed. */
+  isAnswer: (data: string) => boolean,
+): Promise<number> {
+  const started = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5000);
+    const onFrame = (data: WebSocket.RawData) => {
+      let answered: boolean;
+      try {
+        answered = isAnswer(data.toString());
+      } catch (err) {
+        answered = true;
+        reject(err);
       }
-      started = performance.now();
-      ws.send(JSON.stringify({ type: 'message', text: `echo ${n}`, client_id: crypto.randomUUID() }));
+      if (!answered) return;
+      clearTimeout(timer);
+      ws.off('message', onFrame);
+      resolve();
     };
-    ws.onmessage = () => {
-      if (n >= args.warmup) times.push(performance.now() - started);
-      n += 1;
-      next();
-    };
-    ws.onopen = next;
-    ws.onerror = () => resolve({ times, error: 'echo socket error' });
+    ws.on('message', onFrame);
+    ws.send(frame);
   });
+  return performance.now() - started;
 }
 
-/** In the page: the real ChatClient, send() to the first non-pending status, one at a time. */
-async function browserParley(args: {
+/**
+ * In the page, alternating one send each: a bare WebSocket to the echo server, then the real
+ * ChatClient from send() to the first non-pending status. Alternating keeps both under the same
+ * machine load.
+ */
+async function browserInterleaved(args: {
+  echoUrl: string;
   apiUrl: string;
   username: string;
   password: string;
   conversationId: string;
   warmup: number;
   samples: number;
-}): Promise<PageResult> {
+  gapMs: number;
+}): Promise<{ echo: number[]; parley: number[]; error?: string }> {
   interface StatusChange {
     clientId: string | null;
     status: string;
@@ -135,31 +107,49 @@ async function browserParley(args: {
     on(event: 'message-status', listener: (change: StatusChange) => void): () => void;
     destroy(): void;
   }
+  const echo: number[] = [];
+  const parley: number[] = [];
   const { ChatClient } = (window as unknown as { Parley: { ChatClient: new (o: { apiUrl: string }) => PageClient } }).Parley;
   const client = new ChatClient({ apiUrl: args.apiUrl });
-  const times: number[] = [];
+  const ws = new WebSocket(args.echoUrl);
   try {
+    await new Promise<void>((resolve, reject) => {
+      ws.onopen = () => resolve();
+      ws.onerror = () => reject(new Error('the echo socket failed to open'));
+    });
+    let echoed: (() => void) | null = null;
+    ws.onmessage = () => echoed?.();
+    const echoOnce = (n: number) =>
+      new Promise<number>((resolve, reject) => {
+        const started = performance.now();
+        const timer = setTimeout(() => reject(new Error(`echo #${n} not answered within 5 s`)), 5000);
+        echoed = () => {
+          clearTimeout(timer);
+          echoed = null;
+          resolve(performance.now() - started);
+        };
+        ws.send(JSON.stringify({ type: 'message', text: `bench ack ${n}`, client_id: crypto.randomUUID() }));
+      });
+
     await client.login(args.username, args.password);
     await client.connect(args.conversationId);
     const openBy = performance.now() + 10_000;
     while (!client.isConnected()) {
-      if (performance.now() > openBy) return { times, error: 'the client socket did not open within 10 s' };
+      if (performance.now() > openBy) throw new Error('the client socket did not open within 10 s');
       await new Promise((r) => setTimeout(r, 10));
     }
     type Settled = { at: number; status: string; reason?: string };
     const settled = new Map<string, Settled>();
-    const waiters = new Map<string, (result: Settled) => void>();
+    const waiters = new Map<string, () => void>();
     client.on('message-status', (change) => {
       if (!change.clientId || change.status === 'pending' || settled.has(change.clientId)) return;
-      const result = { at: performance.now(), status: change.status, reason: change.failure?.reason };
-      settled.set(change.clientId, result);
-      waiters.get(change.clientId)?.(result);
+      settled.set(change.clientId, { at: performance.now(), status: change.status, reason: change.failure?.reason });
+      waiters.get(change.clientId)?.();
     });
-    for (let n = 0; n < args.warmup + args.samples; n++) {
+    const parleyOnce = async (n: number): Promise<number> => {
       const started = performance.now();
-      const message = await client.send(`bench ack ${n}`);
-      const clientId = message.clientId;
-      if (!clientId) return { times, error: 'send() returned a message without clientId' };
+      const { clientId } = await client.send(`bench ack ${n}`);
+      if (!clientId) throw new Error('send() returned a message without clientId');
       if (!settled.has(clientId)) {
         const ok = await new Promise<boolean>((resolve) => {
           const timer = setTimeout(() => resolve(false), 5000);
@@ -169,16 +159,29 @@ async function browserParley(args: {
           });
         });
         waiters.delete(clientId);
-        if (!ok) return { times, error: `send #${n} not acknowledged within 5 s` };
+        if (!ok) throw new Error(`send #${n} not acknowledged within 5 s`);
       }
       const result = settled.get(clientId)!;
-      if (result.status === 'failed') return { times, error: `send #${n} failed: ${result.reason ?? 'unknown'}` };
-      if (n >= args.warmup) times.push(result.at - started);
+      if (result.status === 'failed') throw new Error(`send #${n} failed: ${result.reason ?? 'unknown'}`);
+      return result.at - started;
+    };
+
+    const quiet = () => new Promise((r) => setTimeout(r, args.gapMs));
+    for (let n = 0; n < args.warmup + args.samples; n++) {
+      await quiet();
+      const e = await echoOnce(n);
+      await quiet();
+      const p = await parleyOnce(n);
+      if (n >= args.warmup) {
+        echo.push(e);
+        parley.push(p);
+      }
     }
-    return { times };
+    return { echo, parley };
   } catch (err) {
-    return { times, error: err instanceof Error ? err.message : String(err) };
+    return { echo, parley, error: err instanceof Error ? err.message : String(err) };
   } finally {
+    ws.close();
     client.destroy();
   }
 }
@@ -216,33 +219,35 @@ export const ackRoundtrip: Measure = {
     const [browserUser, nodeUser] = users as [(typeof users)[0], (typeof users)[0]];
     const out: Row[] = [];
 
-    // Node: raw protocol frames against the server vs the echo.
+    // Node: raw protocol frames, alternating one to the echo and one to the server.
     const nodeConversation = await nodeUser.api<{ id: string }>('POST', '/api/chat/conversations/', { title: 'bench ack (node)' });
     const echoSocket = await openSocket(ctx, echoUrl);
-    const echoTimes = await nodeRoundTrips(
-      ctx,
-      echoSocket,
-      (n) => JSON.stringify({ type: 'message', text: `echo ${n}`, client_id: `echo-${n}` }),
-      () => true,
-    );
     const wsUrl = `${server.url.replace(/^http/, 'ws')}/ws/chat/${nodeConversation.id}/?token=${encodeURIComponent(nodeUser.token)}`;
     const parleySocket = await openSocket(ctx, wsUrl, (frame) => frame.type === 'hello');
     const prefix = `ack-${Date.now()}-`;
-    const parleyTimes = await nodeRoundTrips(
-      ctx,
-      parleySocket,
-      (n) => JSON.stringify({ type: 'message', text: `bench ack ${n}`, client_id: `${prefix}${n}` }),
-      (data, n) => {
-        const frame = JSON.parse(data) as { type: string; client_id?: string; code?: string; message?: unknown };
-        if (frame.type === 'error') throw new Error(`server error frame: ${frame.code}`);
-        return frame.type === 'message:ack' && frame.client_id === `${prefix}${n}`;
-      },
-    );
+    const echoTimes: number[] = [];
+    const parleyTimes: number[] = [];
+    for (let n = 0; n < WARMUP + SAMPLES; n++) {
+      checkAborted(ctx);
+      const frame = JSON.stringify({ type: 'message', text: `bench ack ${n}`, client_id: `${prefix}${n}` });
+      await sleep(GAP_MS);
+      const e = await roundTrip(echoSocket, frame, () => true);
+      await sleep(GAP_MS);
+      const p = await roundTrip(parleySocket, frame, (data) => {
+        const answer = JSON.parse(data) as { type: string; client_id?: string; code?: string };
+        if (answer.type === 'error') throw new Error(`server error frame: ${answer.code}`);
+        return answer.type === 'message:ack' && answer.client_id === `${prefix}${n}`;
+      });
+      if (n >= WARMUP) {
+        echoTimes.push(e);
+        parleyTimes.push(p);
+      }
+    }
     const nodeRows = rows(
       'raw protocol client in Node',
       parleyTimes,
       echoTimes,
-      `${SAMPLES} sequential 'message' frames after ${WARMUP} warm-up, timed to the matching message:ack (reference server, SQLite write); anchor = the same frames to a raw ws echo server; bot replies held back`,
+      `${SAMPLES} sequential 'message' frames after ${WARMUP} warm-up, alternating with the anchor's, ${GAP_MS} ms quiet before each, timed to the matching message:ack (reference server, SQLite write); anchor = the same frames to a raw ws echo server; bot replies held back`,
     );
 
     // Chromium (after the Node part, so the browser's processes do not compete with it): ChatClient vs a bare browser WebSocket to the echo server, same page.
@@ -250,23 +255,23 @@ export const ackRoundtrip: Measure = {
       const conversation = await browserUser.api<{ id: string }>('POST', '/api/chat/conversations/', { title: 'bench ack (browser)' });
       const browser = await launchChromium(ctx);
       const page = await openParleyPage(ctx, browser, server.url);
-      const echo = await page.evaluate(browserEcho, { url: echoUrl, warmup: WARMUP, samples: SAMPLES });
-      if (echo.error) throw new Error(`browser echo: ${echo.error}`);
-      const parley = await page.evaluate(browserParley, {
+      const result = await page.evaluate(browserInterleaved, {
+        echoUrl,
         apiUrl: server.url,
         username: browserUser.username,
         password: BENCH_PASSWORD,
         conversationId: conversation.id,
         warmup: WARMUP,
         samples: SAMPLES,
+        gapMs: GAP_MS,
       });
-      if (parley.error) throw new Error(`ChatClient: ${parley.error}`);
+      if (result.error) throw new Error(result.error);
       out.push(
         ...rows(
           'ChatClient in Chromium',
-          parley.times,
-          echo.times,
-          `${SAMPLES} sequential sends after ${WARMUP} warm-up; Parley = client.send() (IndexedDB outbox write) until the message leaves 'pending' (message:ack), reference server with its SQLite write; anchor = a bare browser WebSocket to a raw ws echo server, same page; bot replies held back`,
+          result.parley,
+          result.echo,
+          `${SAMPLES} sequential sends after ${WARMUP} warm-up, alternating with the anchor's, ${GAP_MS} ms quiet before each; Parley = client.send() (IndexedDB outbox write) until the message leaves 'pending' (message:ack), reference server with its SQLite write; anchor = a bare browser WebSocket to a raw ws echo server, same page; bot replies held back`,
         ),
       );
     } catch (err) {
