@@ -1,5 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage, ConnectionState, ConnectionStatus, Id } from '../../src/index.js';
 import { defaultLocale, onLocaleChange } from '../i18n/locale-state.js';
 import { stringsFor, type Strings } from '../i18n/locales.js';
@@ -366,7 +367,11 @@ export class ParleyChat extends LitElement {
         @scroll=${this.#scroll.onScroll}>
         ${start > 0 || this.#scroll.loadingOlder ? html`<div class="older muted" aria-hidden="true">${s.loadingOlder}</div>` : nothing}
         ${list.length === 0 && !conversations.resuming ? html`<div class="empty muted">${s.empty}</div>` : nothing}
-        ${list.slice(start, end).map((m, i) => this.#renderMessage(m, list[start + i - 1]))}
+        ${repeat(
+          list.slice(start, end),
+          (m) => m.key,
+          (m, i) => this.#renderMessage(m, list[start + i - 1]),
+        )}
       </div>
       <div part="typing" class="typing" aria-live="off">
         ${typing.length ? s.typing(typing.map((t) => t.displayName || t.username)) : nothing}

@@ -5,7 +5,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../components/elements.js';
 import type { ParleyChat } from '../../components/elements.js';
 import { startMockServer, type MockServer } from '../support/mock-server.js';
-import { $, bubbles } from './support/helpers.js';
+import { $, animationsDone, bubbles } from './support/helpers.js';
 
 /** Resolves once `predicate` holds for the element's shadow DOM (checked on every DOM change). */
 function until(el: ParleyChat, predicate: (root: ShadowRoot) => boolean): Promise<void> {
@@ -117,6 +117,7 @@ describe('<parley-chat> with the real client against the protocol fake', () => {
     await signIn(el);
     await el.send('hello');
     await until(el, (r) => bubbles(r).some((b) => b.dataset.type === 'bot'));
+    await animationsDone(el);
     await expect(el).to.be.accessible();
   });
 });

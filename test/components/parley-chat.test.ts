@@ -281,13 +281,16 @@ describe('<parley-chat>', () => {
     expect(bubbles(root).map((b) => b.classList.contains('start'))).to.deep.equal([true, false, true]);
   });
 
-  it('is accessible (axe) signed out and signed in with the panel open', async () => {
+  it('is accessible (axe) signed out and signed in with the panel open, light and dark', async () => {
     const signedOut = await mountChat(new FakeClient(), { open: true });
     await expect(signedOut.el).to.be.accessible();
     const client = new FakeClient({ authenticated: true, conversationId: '1' });
     client.receive({ text: 'Hello! Here is `code` and a [link](https://example.com)' });
     await client.send('hi');
     const signedIn = await mountChat(client, { open: true });
+    await expect(signedIn.el).to.be.accessible();
+    signedIn.el.theme = 'dark';
+    await signedIn.el.updateComplete;
     await expect(signedIn.el).to.be.accessible();
   });
 

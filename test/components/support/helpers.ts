@@ -11,7 +11,13 @@ export async function mountChat(
     html`<parley-chat bot-name="CRM Assistant" ?open=${attrs.open ?? false} lang=${attrs.lang ?? 'en'} .client=${client}></parley-chat>`,
   );
   await settle(el);
+  await animationsDone(el);
   return { el, root: el.shadowRoot! };
+}
+
+/** Waits for the panel's opening animation (axe measures colour contrast mid-fade otherwise). */
+export async function animationsDone(el: ParleyChat): Promise<void> {
+  await Promise.all(el.shadowRoot!.getAnimations().map((a) => a.finished.catch(() => undefined)));
 }
 
 /** Lets pending promise callbacks (resume, login) run, then waits for the element to render. */
