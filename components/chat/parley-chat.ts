@@ -313,7 +313,7 @@ export class ParleyChat extends LitElement {
   protected override render(): TemplateResult {
     const s = this.#strings;
     const badge = this.unread > 0 && !this.isOpen;
-    return html`<div class="root" dir=${s.dir}>
+    return html`<div class="root" dir=${s.dir} lang=${this.#lang}>
       <button type="button" part="launcher" class="launcher" aria-expanded=${this.isOpen ? 'true' : 'false'}
         aria-controls="panel" aria-label=${badge ? `${s.openChat} (${s.unread(this.unread)})` : this.isOpen ? s.closeChat : s.openChat}
         @click=${() => this.toggle()}>

@@ -323,6 +323,7 @@ describe('<parley-chat>', () => {
     const client = new FakeClient({ authenticated: true, conversationId: '1' });
     const { el, root } = await mountChat(client, { open: true, lang: 'ar' });
     expect($(root, '.root').getAttribute('dir')).to.equal('rtl');
+    expect($(root, '.root').getAttribute('lang')).to.equal('ar');
     expect($(root, '[part="send"]').getAttribute('aria-label')).to.equal('إرسال');
     expect(getComputedStyle($(root, '[part="panel"]')).direction).to.equal('rtl');
     el.setLocale('en');
