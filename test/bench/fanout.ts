@@ -61,34 +61,55 @@ export const FANOUT_ROUNDS = 3;
 /** Messages of the warm-up round (JIT, SQLite page cache, socket buffers). */
 const WARMUP_MESSAGES = 200;
 
-/** Runs one warm-up round and FANOUT_ROUNDS measured ones; returns the median wall time. */
-export async function medianOfRounds(
-  ctx: BenchContext,
-  label: string,
-  round: (count: number) => Promise<FanoutResult>,
-): Promise<{ ms: number; framesPerSocket: number }> {
-  await round(WARMUP_MESSAGES);
-  const results: FanoutResult[] = [];
-  for (let i = 0; i < FANOUT_ROUNDS; i++) results.push(await round(FANOUT_MESSAGES));
-  const times = results.map((r) => r.ms);
-  const framesPerSocket = Math.round(results[results.length - 1]!.framesPerSocket);
-  ctx.log(`${label}: ${times.map((t) => t.toFixed(0)).join(', ')} ms (median reported), ${framesPerSocket} frames per socket`);
-  return { ms: percentile(times, 0.5), framesPerSocket };
+/** One side of a comparison: a round sends `count` messages and reports. */
+export interface FanoutSide {
+  label: string;
+  round(count: number): Promise<FanoutResult>;
 }
 
-/** The raw anchor: median wall time. */
-export async function rawFanout(ctx: BenchContext): Promise<{ ms: number; framesPerSocket: number }> {
+export interface FanoutSummary {
+  /** Median wall time of the measured rounds. */
+  ms: number;
+  framesPerSocket: number;
+}
+
+/**
+ * A warm-up round for each side, then FANOUT_ROUNDS rounds of each, alternating, so both sides
+ * see the same machine load; medians.
+ */
+export async function alternateRounds(ctx: BenchContext, a: FanoutSide, b: FanoutSide): Promise<[FanoutSummary, FanoutSummary]> {
+  await a.round(WARMUP_MESSAGES);
+  await b.round(WARMUP_MESSAGES);
+  const results: [FanoutResult[], FanoutResult[]] = [[], []];
+  for (let i = 0; i < FANOUT_ROUNDS; i++) {
+    results[0].push(await a.round(FANOUT_MESSAGES));
+    results[1].push(await b.round(FANOUT_MESSAGES));
+  }
+  return [a, b].map((side, i) => {
+    const rounds = results[i]!;
+    const times = rounds.map((r) => r.ms);
+    const framesPerSocket = Math.round(rounds[rounds.length - 1]!.framesPerSocket);
+    ctx.log(`${side.label}: ${times.map((t) => t.toFixed(0)).join(', ')} ms (median reported), ${framesPerSocket} frames per socket`);
+    return { ms: percentile(times, 0.5), framesPerSocket };
+  }) as [FanoutSummary, FanoutSummary];
+}
+
+/** The raw anchor as a side. */
+export async function rawSide(ctx: BenchContext): Promise<FanoutSide> {
   const url = await startRawBroadcast(ctx);
-  return medianOfRounds(ctx, 'raw ws broadcast', async (count) => {
-    const result = await runFanoutClients(ctx, {
-      urls: Array.from({ length: FANOUT_SOCKETS }, () => url),
-      count,
-      readyOn: 'open',
-      timeoutMs: ROUND_TIMEOUT_MS,
-    });
-    if (!result.complete) throw new Error(`raw anchor ${describeFailure(result, count)}`);
-    return result;
-  });
+  return {
+    label: 'raw ws broadcast',
+    async round(count) {
+      const result = await runFanoutClients(ctx, {
+        urls: Array.from({ length: FANOUT_SOCKETS }, () => url),
+        count,
+        readyOn: 'open',
+        timeoutMs: ROUND_TIMEOUT_MS,
+      });
+      if (!result.complete) throw new Error(`raw anchor ${describeFailure(result, count)}`);
+      return result;
+    },
+  };
 }
 
 /**
@@ -113,25 +134,26 @@ export async function parleyFanoutUrls(ctx: BenchContext, options: { instances: 
   });
 }
 
-/** Parley: median wall time over the given socket URLs. */
-export async function parleyFanout(ctx: BenchContext, urls: string[], label: string): Promise<{ ms: number; framesPerSocket: number }> {
-  return medianOfRounds(ctx, label, async (count) => {
-    const result = await runFanoutClients(ctx, { urls, count, readyOn: 'hello', timeoutMs: ROUND_TIMEOUT_MS });
-    if (!result.complete) throw new Error(`${label} ${describeFailure(result, count)}`);
-    if (result.duplicates) throw new Error(`${label}: ${result.duplicates} duplicated deliveries`);
-    return result;
-  });
+/** Parley over the given socket URLs as a side. */
+export function parleySide(ctx: BenchContext, urls: string[], label: string): FanoutSide {
+  return {
+    label,
+    async round(count) {
+      const result = await runFanoutClients(ctx, { urls, count, readyOn: 'hello', timeoutMs: ROUND_TIMEOUT_MS });
+      if (!result.complete) throw new Error(`${label} ${describeFailure(result, count)}`);
+      if (result.duplicates) throw new Error(`${label}: ${result.duplicates} duplicated deliveries`);
+      return result;
+    },
+  };
 }
 
 export const fanout: Measure = {
   name: 'fanout',
-  timeoutMs: 150_000,
+  timeoutMs: 180_000,
   rows: [{ measure: 'fan-out 1,000 msgs -> 100 sockets, wall time', goal: '>= 0.5x raw throughput' }],
   async run(ctx): Promise<Row[]> {
-    const raw = await rawFanout(ctx);
     const urls = await parleyFanoutUrls(ctx, { instances: 1 });
-    const parley = await parleyFanout(ctx, urls, 'reference server');
-    ctx.shared.set('fanoutInProcessMs', parley.ms);
+    const [raw, parley] = await alternateRounds(ctx, await rawSide(ctx), parleySide(ctx, urls, 'reference server'));
     const ratio = raw.ms / parley.ms;
     return [
       {
@@ -142,7 +164,7 @@ export const fanout: Measure = {
         ratio,
         goal: '>= 0.5x raw throughput',
         met: ratio >= 0.5,
-        note: `ratio = raw time / Parley time (throughput ratio); median of 3 rounds after a 200-message warm-up; one socket sends all 1,000 at once, every one of the 100 sockets (sender included) must receive all; frames per socket during a round: Parley ${parley.framesPerSocket}, raw ${raw.framesPerSocket}; Parley stores each message in SQLite before broadcasting; ${BOT_NOTE}; clients in a worker thread`,
+        note: `ratio = raw time / Parley time (throughput ratio); median of 3 rounds each, alternating with the anchor's, after a 200-message warm-up; one socket sends all 1,000 at once, every one of the 100 sockets (sender included) must receive all; frames per socket during a round: Parley ${parley.framesPerSocket}, raw ${raw.framesPerSocket}; Parley stores each message in SQLite before broadcasting; ${BOT_NOTE}; clients in a worker thread`,
       },
     ];
   },

@@ -19,7 +19,7 @@ export interface BenchContext {
   /** Runs `close` when the measure ends (done, failed or timed out), last registered first. */
   defer(close: () => unknown): void;
   signal: AbortSignal;
-  /** Results one measure leaves for another in the same run (e.g. the in-process fan-out time). */
+  /** What the runner tells the measures (e.g. `buildError`). */
   shared: Map<string, unknown>;
   log(message: string): void;
 }
