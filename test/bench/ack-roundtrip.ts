@@ -205,7 +205,7 @@ function rows(label: string, parley: number[], anchor: number[], note: string): 
 
 export const ackRoundtrip: Measure = {
   name: 'ack-roundtrip',
-  timeoutMs: 90_000,
+  timeoutMs: 120_000,
   rows: [
     { measure: 'send->ack p50, ChatClient in Chromium', goal: GOAL },
     { measure: 'send->ack p99, ChatClient in Chromium', goal: GOAL },
