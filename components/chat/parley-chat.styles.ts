@@ -82,6 +82,25 @@ export const styles = css`
     box-shadow: 0 4px 14px rgb(0 0 0 / 0.25);
     transition: transform 0.15s ease;
   }
+  .launcher .i {
+    width: 26px;
+    height: 26px;
+  }
+  .i {
+    display: block;
+    margin: auto;
+    flex: none;
+  }
+  [dir='rtl'] .send .i,
+  [dir='rtl'] [part='sign-out'] .i {
+    transform: scaleX(-1);
+  }
+  .file .i {
+    display: inline-block;
+    vertical-align: -4px;
+    width: 16px;
+    height: 16px;
+  }
   .launcher:hover {
     transform: scale(1.05);
   }
@@ -417,6 +436,9 @@ export const styles = css`
     padding: 4px;
   }
   .code pre {
+    direction: ltr;
+    text-align: left;
+    unicode-bidi: isolate;
     margin: 0;
     padding: 8px;
     overflow-x: auto;

@@ -17,6 +17,7 @@ import { renderComposer } from './views/composer.js';
 import { renderConversationList } from './views/conversation-list.js';
 import { renderHeader } from './views/header.js';
 import { renderLogin } from './views/login-form.js';
+import { chatIcon, closeIcon } from './views/icons.js';
 import { renderBubble } from './views/message-bubble.js';
 
 /** Where the launcher sits; the panel opens from that corner and always stays on screen. */
@@ -317,7 +318,7 @@ export class ParleyChat extends LitElement {
       <button type="button" part="launcher" class="launcher" aria-expanded=${this.isOpen ? 'true' : 'false'}
         aria-controls="panel" aria-label=${badge ? `${s.openChat} (${s.unread(this.unread)})` : this.isOpen ? s.closeChat : s.openChat}
         @click=${() => this.toggle()}>
-        <span aria-hidden="true">${this.isOpen ? '✕' : '💬'}</span>
+        ${this.isOpen ? closeIcon : chatIcon}
         ${badge ? html`<span part="badge" class="badge" aria-hidden="true">${this.unread > 99 ? '99+' : this.unread}</span>` : nothing}
       </button>
       <section part="panel" id="panel" class="panel ${this.dragging ? 'dragging' : ''}" role="dialog" aria-labelledby="title"

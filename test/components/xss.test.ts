@@ -22,8 +22,10 @@ describe('<parley-chat> message rendering', () => {
     const { el, root } = await mountChat(client, { open: true });
     expect(bubbles(root)).to.have.length(XSS_CORPUS.length + 2);
     expect(activeContentIn($(root, '[part="messages"]'))).to.deep.equal([]);
-    // Outside the message log the widget's own controls only: no script, frame or style element anywhere.
-    expect(root.querySelectorAll('script, iframe, style, object, embed, base, meta, link, svg')).to.have.length(0);
+    // Outside the message log the widget's own controls only: no script, frame or style element
+    // anywhere, and the only SVGs are the widget's own icons (none inside a message body).
+    expect(root.querySelectorAll('script, iframe, style, object, embed, base, meta, link')).to.have.length(0);
+    expect(root.querySelectorAll('.body svg, svg:not(.i)')).to.have.length(0);
     expect(root.querySelector('[style], [srcdoc]')).to.equal(null);
     await twoFrames();
     expect(w.__xss).to.equal(undefined);

@@ -2,6 +2,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { BotPrompt } from '../../../src/index.js';
 import type { Strings } from '../../i18n/locales.js';
+import { attachIcon, closeIcon, sendIcon } from './icons.js';
 
 /** One upload in progress (or failed), shown with a progress bar and a cancel button. */
 export interface UploadItem {
@@ -47,7 +48,7 @@ export function renderComposer(p: ComposerProps): TemplateResult {
                 ? nothing
                 : html`<progress part="progress" max="1" .value=${u.fraction} aria-label=${s.uploading(u.name)}></progress>`}
               <button type="button" class="icon" part="cancel-upload" aria-label=${s.cancelUpload(u.name)}
-                @click=${() => p.onCancelUpload(u)}>✕</button>
+                @click=${() => p.onCancelUpload(u)}>${closeIcon}</button>
             </li>`,
           )}
         </ul>`
@@ -61,10 +62,10 @@ export function renderComposer(p: ComposerProps): TemplateResult {
           input.value = '';
         }} />
       <button type="button" part="attach" class="icon" aria-label=${s.attach} title=${s.attach}
-        @click=${(e: Event) => ((e.currentTarget as HTMLElement).previousElementSibling as HTMLInputElement).click()}>📎</button>
+        @click=${(e: Event) => ((e.currentTarget as HTMLElement).previousElementSibling as HTMLInputElement).click()}>${attachIcon}</button>
       <textarea part="input" name="message" rows="1" maxlength="1000" aria-label=${s.messageInput}
         placeholder=${s.messageInput} enterkeyhint="send"
         @keydown=${p.onKeydown} @input=${p.onInput} @paste=${p.onPaste}></textarea>
-      <button type="submit" part="send" class="send" aria-label=${s.send} title=${s.send}>➤</button>
+      <button type="submit" part="send" class="send" aria-label=${s.send} title=${s.send}>${sendIcon}</button>
     </form>`;
 }

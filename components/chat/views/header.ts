@@ -2,6 +2,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ConnectionState } from '../../../src/index.js';
 import type { Strings } from '../../i18n/locales.js';
+import { closeIcon, menuIcon, signOutIcon } from './icons.js';
 
 export interface HeaderProps {
   strings: Strings;
@@ -22,6 +23,8 @@ export function statusText(state: ConnectionState, s: Strings, now: number): str
     case 'open':
       return s.connected;
     case 'idle':
+      // Signed in, no conversation yet (it starts with the first message): nothing to report.
+      return '';
     case 'connecting':
       return s.connecting;
     case 'reconnecting':
@@ -42,7 +45,7 @@ export function renderHeader(p: HeaderProps): TemplateResult {
     <div class="title">
       <h2 id="title">${p.botName}</h2>
       ${p.signedIn
-        ? html`<p part="status" class="status" data-state=${status}>
+        ? html`<p part="status" class="status" data-state=${status} ?hidden=${status === 'idle'}>
             <span class="dot" aria-hidden="true"></span><span class="status-text">${statusText(p.state, s, p.now)}</span>
             ${status === 'reconnecting'
               ? html`<button type="button" part="retry-now" class="link" @click=${p.onRetryNow}>${s.retryNow}</button>`
@@ -52,9 +55,9 @@ export function renderHeader(p: HeaderProps): TemplateResult {
     </div>
     ${p.signedIn
       ? html`<button type="button" class="icon" part="conversations-button" aria-label=${s.conversations}
-            aria-pressed=${p.listOpen ? 'true' : 'false'} @click=${p.onToggleList}>☰</button>
-          <button type="button" class="icon" part="sign-out" aria-label=${s.signOut} title=${s.signOut} @click=${p.onSignOut}>⏻</button>`
+            aria-pressed=${p.listOpen ? 'true' : 'false'} @click=${p.onToggleList}>${menuIcon}</button>
+          <button type="button" class="icon" part="sign-out" aria-label=${s.signOut} title=${s.signOut} @click=${p.onSignOut}>${signOutIcon}</button>`
       : nothing}
-    <button type="button" class="icon" part="close" aria-label=${s.closeChat} @click=${p.onClose}>✕</button>
+    <button type="button" class="icon" part="close" aria-label=${s.closeChat} @click=${p.onClose}>${closeIcon}</button>
   </div>`;
 }

@@ -3,6 +3,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Attachment, ChatMessage } from '../../../src/index.js';
 import type { Strings } from '../../i18n/locales.js';
 import { safeUrl } from '../../markdown/safe-url.js';
+import { fileIcon } from './icons.js';
 
 export interface BubbleProps {
   strings: Strings;
@@ -29,7 +30,7 @@ export function renderBubble(m: ChatMessage, p: BubbleProps): TemplateResult {
       ? html`<div class="meta"><span class="sender">${who}</span> <time datetime=${m.createdAt}>${time}</time></div>`
       : nothing}
     <div class="bubble">
-      ${m.text ? html`<div class="body">${p.body}</div>` : nothing}
+      ${m.text ? html`<div class="body" dir="auto">${p.body}</div>` : nothing}
       ${m.attachment ? renderAttachment(m.attachment, p.base, s) : nothing}
       ${m.own
         ? html`<span class="ticks ${m.status}" role="img" aria-label=${s.status[m.status]}
@@ -56,7 +57,7 @@ export function renderAttachment(a: Attachment, base: string, s: Strings): Templ
     /></a>`;
   }
   return html`<a class="file" href=${url} download=${a.file_name} target="_blank" rel="noopener noreferrer"
-    aria-label=${s.download(a.file_name)}>📄 ${a.file_name} <span class="size">${formatSize(a.file_size)}</span></a>`;
+    aria-label=${s.download(a.file_name)}>${fileIcon} ${a.file_name} <span class="size">${formatSize(a.file_size)}</span></a>`;
 }
 
 const formatSize = (bytes: number): string =>
