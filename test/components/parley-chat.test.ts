@@ -115,6 +115,23 @@ describe('<parley-chat>', () => {
     expect(root.querySelector('[part="badge"]')).to.equal(null);
   });
 
+  it('announces a reply once in a polite live region', async () => {
+    const client = new FakeClient({ authenticated: true, conversationId: '1' });
+    const { el, root } = await mountChat(client, { open: true });
+    const region = $(root, '[role="status"][aria-live="polite"]');
+    expect($(root, '[role="log"]').getAttribute('aria-live')).to.equal('off');
+    const texts: string[] = [];
+    const observer = new MutationObserver(() => texts.push(region.textContent!.trim()));
+    observer.observe(region, { subtree: true, childList: true, characterData: true });
+    client.receive({ text: 'Your order ships today.' });
+    await el.updateComplete;
+    client.events.emit('messages', { conversationId: '1' });
+    client.events.emit('read', { conversationId: '1', messageIds: [client.list[0]!.id!], userId: '9', username: 'bob', readAt: new Date().toISOString() });
+    await el.updateComplete;
+    observer.disconnect();
+    expect(texts.filter((t) => t.includes('Your order ships today.'))).to.have.length(1);
+  });
+
   it("another user's typing shows by name and clears", async () => {
     const client = new FakeClient({ authenticated: true, conversationId: '1' });
     const { el, root } = await mountChat(client, { open: true });
