@@ -3,30 +3,18 @@
  * the conversation is in the conversation list.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, messages, openPage, part, sendText, shownMessages, signIn, clientView } from './support/browser.js';
+import { test } from 'node:test';
+import { messages, openPage, part, sendText, shownMessages, signIn, clientView } from './support/browser.js';
 import { eventually } from './support/eventually.js';
 import { listConversations, loginToken } from './support/rest.js';
-import { startServer, type TestServer } from './support/server.js';
+import { useServerAndBrowser } from './support/scenario.js';
 
-let server: TestServer;
-let browser: Browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const scenario = useServerAndBrowser();
 
 test('a user signs in, says Hello, gets the bot greeting, and finds the conversation in the list', { timeout: 120_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await scenario.browser.newContext();
   try {
-    const page = await openPage(context, server.url);
+    const page = await openPage(context, scenario.server.url);
     assert.equal(await part(page, 'panel').isVisible(), false, 'the panel starts closed');
 
     await signIn(page, 'alice', 'alice123');
@@ -54,8 +42,8 @@ test('a user signs in, says Hello, gets the bot greeting, and finds the conversa
     assert.match(await current.innerText(), /Hello/);
 
     // ...and in the server's list for that user.
-    const token = await loginToken(server.url, 'alice', 'alice123');
-    const listed = await listConversations(server.url, token);
+    const token = await loginToken(scenario.server.url, 'alice', 'alice123');
+    const listed = await listConversations(scenario.server.url, token);
     assert.ok(
       listed.some((c) => c.id === conversationId),
       `conversation ${conversationId} is in alice's list: ${JSON.stringify(listed.map((c) => c.id))}`,

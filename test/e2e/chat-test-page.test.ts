@@ -4,24 +4,13 @@
  * and both embed examples it links to work.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage, sendText, shownMessages, signIn } from './support/browser.js';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { openPage, sendText, shownMessages, signIn } from './support/browser.js';
 import { eventually } from './support/eventually.js';
-import { startServer, type TestServer } from './support/server.js';
+import { useServerAndBrowser } from './support/scenario.js';
 
-let server: TestServer;
-let browser: Browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const scenario = useServerAndBrowser();
 
 const text = (page: Page, id: string) => page.locator(`#${id}`).innerText();
 
@@ -35,11 +24,11 @@ function watchCsp(page: Page): string[] {
 }
 
 test('the chat test page shows live status and events, and its switches force the HTTP fallback and an offline outbox', { timeout: 240_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await scenario.browser.newContext();
   try {
     const page = await context.newPage();
     const csp = watchCsp(page);
-    await page.goto(new URL('/chat-test', server.url).href);
+    await page.goto(new URL('/chat-test', scenario.server.url).href);
     await page.waitForFunction(() => customElements.get('parley-chat') !== undefined);
 
     await signIn(page, 'alice', 'alice123');
@@ -95,13 +84,13 @@ test('the chat test page shows live status and events, and its switches force th
 });
 
 test('the script-tag and ES-module examples linked from the chat test page both chat with the server', { timeout: 120_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await scenario.browser.newContext();
   try {
-    const testPage = await openPage(context, server.url, '/chat-test');
+    const testPage = await openPage(context, scenario.server.url, '/chat-test');
     const hrefs = await testPage.locator('a[href^="/examples/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
     assert.deepEqual(hrefs.sort(), ['/examples/esm.html', '/examples/script-tag.html']);
 
-    const plain = await openPage(context, server.url, '/examples/script-tag.html');
+    const plain = await openPage(context, scenario.server.url, '/examples/script-tag.html');
     const plainCsp = watchCsp(plain);
     await signIn(plain, 'bob', 'bob123');
     await sendText(plain, 'Hello');
@@ -112,7 +101,7 @@ test('the script-tag and ES-module examples linked from the chat test page both 
 
     const esm = await context.newPage();
     const esmCsp = watchCsp(esm);
-    await esm.goto(new URL('/examples/esm.html', server.url).href);
+    await esm.goto(new URL('/examples/esm.html', scenario.server.url).href);
     await esm.locator('#login input[name="username"]').fill('carol');
     await esm.locator('#login input[name="password"]').fill('carol123');
     await esm.locator('#login button[type="submit"]').click();

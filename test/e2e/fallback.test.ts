@@ -4,27 +4,16 @@
  * the WebSocket by itself, without a reload, and no message ever shows twice.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, WebSocketRoute } from 'playwright-core';
-import { clientView, launchBrowser, openPage, sendText, shownMessages, signIn, storeMessages } from './support/browser.js';
+import { test } from 'node:test';
+import type { WebSocketRoute } from 'playwright-core';
+import { clientView, openPage, sendText, shownMessages, signIn, storeMessages } from './support/browser.js';
 import { eventually } from './support/eventually.js';
-import { startServer, type TestServer } from './support/server.js';
+import { useServerAndBrowser } from './support/scenario.js';
 
-let server: TestServer;
-let browser: Browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const scenario = useServerAndBrowser();
 
 test('with the WebSocket blocked it chats over HTTP, and once unblocked it returns to the socket without reload or duplicates', { timeout: 180_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await scenario.browser.newContext();
   let blocked = true;
   let blockedAttempts = 0;
   const framesToServer: string[] = [];
@@ -51,7 +40,7 @@ test('with the WebSocket blocked it chats over HTTP, and once unblocked it retur
   });
 
   try {
-    const page = await openPage(context, server.url);
+    const page = await openPage(context, scenario.server.url);
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
     await signIn(page, 'alice', 'alice123');
 

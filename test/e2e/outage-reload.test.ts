@@ -4,28 +4,17 @@
  * exactly once, in order (the durable outbox survived the reload).
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, WebSocketRoute } from 'playwright-core';
-import { clientView, expectShownOnceInOrder, launchBrowser, openPage, openPanel, sendText, shownMessages, signIn } from './support/browser.js';
+import { test } from 'node:test';
+import type { WebSocketRoute } from 'playwright-core';
+import { clientView, expectShownOnceInOrder, openPage, openPanel, sendText, shownMessages, signIn } from './support/browser.js';
 import { eventually } from './support/eventually.js';
 import { loginToken, storedMessages } from './support/rest.js';
-import { startServer, type TestServer } from './support/server.js';
+import { useServerAndBrowser } from './support/scenario.js';
 
-let server: TestServer;
-let browser: Browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const scenario = useServerAndBrowser();
 
 test('five messages sent while the server is unreachable survive a reload and are stored and shown once, in order', { timeout: 240_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await scenario.browser.newContext();
   // The outage: API requests fail as if the network dropped and sockets are cut, while the page and
   // /parley.js still load (so the page can be reloaded during the outage).
   let down = false;
@@ -44,7 +33,7 @@ test('five messages sent while the server is unreachable survive a reload and ar
   });
 
   try {
-    let page = await openPage(context, server.url);
+    let page = await openPage(context, scenario.server.url);
     await signIn(page, 'alice', 'alice123');
     await sendText(page, 'Before the outage');
     await eventually(
@@ -82,8 +71,8 @@ test('five messages sent while the server is unreachable survive a reload and ar
     );
     await expectShownOnceInOrder(page, ['Before the outage', ...texts], { timeout: 60_000 });
 
-    const token = await loginToken(server.url, 'alice', 'alice123');
-    const stored = (await storedMessages(server.url, token, conversationId)).filter((m) => m.type === 'user').map((m) => m.text);
+    const token = await loginToken(scenario.server.url, 'alice', 'alice123');
+    const stored = (await storedMessages(scenario.server.url, token, conversationId)).filter((m) => m.type === 'user').map((m) => m.text);
     assert.deepEqual(stored, ['Before the outage', ...texts], 'stored exactly once each, in order');
   } finally {
     await context.close();

@@ -4,35 +4,23 @@
  * indicator in tab 2, which clears when tab 1 sends.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { clientView, launchBrowser, openPage, openPanel, part, sendText, shownMessages, signIn } from './support/browser.js';
+import { test } from 'node:test';
+import { clientView, openPage, openPanel, part, sendText, shownMessages, signIn } from './support/browser.js';
 import { eventually } from './support/eventually.js';
-import { startServer, type TestServer } from './support/server.js';
+import { useServerAndBrowser } from './support/scenario.js';
 
-let server: TestServer;
-let browser: Browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const scenario = useServerAndBrowser();
 
 test('a message and typing in one tab show live in a second tab of the same user and conversation', { timeout: 120_000 }, async () => {
   // One browser context = one browser profile: the two pages are two tabs sharing the sign-in.
-  const context = await browser.newContext();
+  const context = await scenario.browser.newContext();
   try {
-    const tab1 = await openPage(context, server.url);
+    const tab1 = await openPage(context, scenario.server.url);
     await signIn(tab1, 'alice', 'alice123');
     await sendText(tab1, 'Opening the conversation');
     const conversationId = await eventually('tab 1 to have a conversation', async () => (await clientView(tab1)).conversationId);
 
-    const tab2 = await openPage(context, server.url);
+    const tab2 = await openPage(context, scenario.server.url);
     await openPanel(tab2);
     await part(tab2, 'input').waitFor({ state: 'visible', timeout: 30_000 });
     await eventually(

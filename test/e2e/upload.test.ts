@@ -4,25 +4,14 @@
  * executable named `.png` are refused with a clear error in the UI and send nothing.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page, Route } from 'playwright-core';
-import { clientView, launchBrowser, messages, openPage, openPanel, part, sendText, signIn } from './support/browser.js';
+import { test } from 'node:test';
+import type { Page, Route } from 'playwright-core';
+import { clientView, messages, openPage, openPanel, part, sendText, signIn } from './support/browser.js';
 import { eventually } from './support/eventually.js';
 import { executable, oversizedPng, PDF, PNG } from './support/files.js';
-import { startServer, type TestServer } from './support/server.js';
+import { useServerAndBrowser } from './support/scenario.js';
 
-let server: TestServer;
-let browser: Browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const scenario = useServerAndBrowser();
 
 /** Picks a file through the attach button's file chooser, as a user would. */
 async function attach(page: Page, name: string, mimeType: string, buffer: Buffer): Promise<void> {
@@ -51,14 +40,14 @@ const uploadErrors = (page: Page) => page.locator('parley-chat li.upload.error')
 const attachmentIn = (page: Page, selector: string) => messages(page).locator(selector);
 
 test('a PNG and a PDF upload with visible progress and show in both tabs; an oversized file and a fake PNG get a clear error', { timeout: 180_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await scenario.browser.newContext();
   try {
-    const tab1 = await openPage(context, server.url);
+    const tab1 = await openPage(context, scenario.server.url);
     await signIn(tab1, 'alice', 'alice123');
     await sendText(tab1, 'Files coming');
     const conversationId = await eventually('a conversation', async () => (await clientView(tab1)).conversationId);
 
-    const tab2 = await openPage(context, server.url);
+    const tab2 = await openPage(context, scenario.server.url);
     await openPanel(tab2);
     await eventually(
       'tab 2 to be in the same conversation and connected',
