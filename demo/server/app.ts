@@ -20,7 +20,7 @@ import { TokenService, loadSecret } from './auth/tokens.js';
 import { RuleBot, type Bot } from './bot/bot.js';
 import { BotRunner } from './bot/bot-runner.js';
 import { ChatService } from './chat-service.js';
-import { notFound } from './http/errors.js';
+import { notFound, objectBodies } from './http/errors.js';
 import { cors, errorHandler, requestLog, securityHeaders, writeLimiter } from './http/security.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -111,7 +111,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   app.use(opsRoutes(ctx));
   app.use('/uploads', serveUploads(ctx));
   const api = express.Router();
-  api.use(express.json({ limit: '64kb' }));
+  api.use(express.json({ limit: '64kb' }), objectBodies);
   api.use('/auth', authRoutes(ctx));
   api.use(requireAuth(tokens));
   const writes = writeLimiter(ctx);

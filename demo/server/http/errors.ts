@@ -33,9 +33,21 @@ export function bodyId(body: Record<string, unknown>, field: string, required: b
     if (required) throw fieldError(field, 'This field is required.');
     return undefined;
   }
+  const id = idValue(v);
+  if (id === null) throw fieldError(field, 'A valid id is required.');
+  return id;
+}
+
+/** A JSON body must be an object: an array is as malformed as bad JSON (400 `parse_error`). */
+export const objectBodies: RequestHandler = (req, _res, next) => {
+  next(Array.isArray(req.body) ? detail(400, 'The body must be a JSON object.', 'parse_error') : undefined);
+};
+
+/** A non-negative safe integer, or a digit string of at most 18 digits, as an id; otherwise null. */
+export function idValue(v: unknown): string | null {
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return String(v);
   if (typeof v === 'string' && /^[0-9]{1,18}$/.test(v)) return v;
-  throw fieldError(field, 'A valid id is required.');
+  return null;
 }
 
 /** The JSON body as an object (an absent or non-object body reads as `{}`). */

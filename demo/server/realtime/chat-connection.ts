@@ -8,7 +8,7 @@ import type { WebSocket, RawData } from 'ws';
 import type { Id, ServerFrame, User, WsErrorCode } from '../../../src/types.js';
 import { wsCodeFor } from '../chat-service.js';
 import type { AppContext } from '../context.js';
-import { HttpError } from '../http/errors.js';
+import { HttpError, idValue } from '../http/errors.js';
 import type { HubMember } from './hub.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -117,27 +117,32 @@ export class ChatConnection implements HubMember {
     const { ctx } = this;
     switch (frame.type) {
       case 'message': {
-        const attachmentId = frame.attachment_id;
-        if (attachmentId !== undefined && attachmentId !== null && !/^[0-9]{1,18}$/.test(String(attachmentId))) {
-          return this.error('invalid_attachment', 'attachment_id must be an id.');
-        }
+        const given = frame.attachment_id;
+        const attachmentId = given === undefined || given === null ? undefined : idValue(given);
+        if (attachmentId === null) return this.error('invalid_attachment', 'attachment_id must be an id.');
         const { message } = ctx.chat.postMessage(this.user, {
           conversationId: this.conversationId,
           text: frame.text,
           clientId: frame.client_id,
-          attachmentId: attachmentId == null ? undefined : String(attachmentId),
+          attachmentId,
         });
         return this.send({ type: 'message:ack', client_id: message.client_id, message_id: message.id, seq: message.seq ?? 0 });
       }
       case 'typing':
-        return ctx.chat.typing(this.user, this.conversationId, frame.is_typing === true, this.id);
+        if (typeof frame.is_typing !== 'boolean') return this.error('invalid_message', 'is_typing must be true or false.');
+        return ctx.chat.typing(this.user, this.conversationId, frame.is_typing, this.id);
       case 'read': {
-        const ids = Array.isArray(frame.message_ids) ? frame.message_ids : [];
-        const valid = ids.map(String).filter((id) => /^[0-9]{1,18}$/.test(id));
+        if (!Array.isArray(frame.message_ids)) return this.error('invalid_message', 'message_ids must be a list of ids.');
+        const valid = frame.message_ids.map(idValue).filter((id): id is string => id !== null);
         return ctx.chat.markRead(this.user, this.conversationId, valid);
       }
       case 'sync': {
-        const after = typeof frame.after_seq === 'number' && frame.after_seq >= 0 ? Math.floor(frame.after_seq) : 0;
+        // Absent means "from the start"; anything but a non-negative integer is refused, not read as 0.
+        const given = frame.after_seq ?? 0;
+        if (typeof given !== 'number' || !Number.isSafeInteger(given) || given < 0) {
+          return this.error('invalid_message', 'after_seq must be a non-negative integer.');
+        }
+        const after = given;
         const batch = ctx.storage.listMessages(this.conversationId, { afterSeq: after, limit: SYNC_MAX + 1 });
         const page = batch.slice(0, SYNC_MAX);
         for (const message of page) this.send({ type: 'message:new', message });
