@@ -21,17 +21,22 @@ export interface TokenManagerOptions {
   log: Logger;
 }
 
-/** Seconds-since-epoch `exp` of a JWT, or null when it has none or is not a JWT. */
-export function tokenExpiry(token: string): number | null {
+/** The numeric claims of a JWT (seconds since the epoch), or null when it is not a JWT. */
+function timeClaims(token: string): { exp: number | null; iat: number | null } | null {
   const part = token.split('.')[1];
   if (!part) return null;
   try {
     const json = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
-    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
-    return typeof exp === 'number' ? exp : null;
+    const { exp, iat } = JSON.parse(json) as { exp?: unknown; iat?: unknown };
+    return { exp: typeof exp === 'number' ? exp : null, iat: typeof iat === 'number' ? iat : null };
   } catch {
     return null;
   }
+}
+
+/** Seconds-since-epoch `exp` of a JWT, or null when it has none or is not a JWT. */
+export function tokenExpiry(token: string): number | null {
+  return timeClaims(token)?.exp ?? null;
 }
 
 export class TokenManager {
@@ -40,6 +45,12 @@ export class TokenManager {
   #expired = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #unsubscribe: () => void;
+  /**
+   * A token that was already due for renewal when a refresh handed it over (a lifetime shorter
+   * than the skew, or this clock ahead of the server's): it is not renewed ahead of time again,
+   * or every renewal would start the next one at once. A 401 still renews it.
+   */
+  #noEarlyRefresh: string | null = null;
 
   constructor(options: TokenManagerOptions) {
     this.#options = options;
@@ -72,9 +83,7 @@ export class TokenManager {
     if (this.#options.token) return this.#options.token;
     const session = this.#options.credentials.get();
     if (session) {
-      const exp = tokenExpiry(session.token);
-      if (exp !== null && exp * 1000 - Date.now() < this.#options.refreshSkewMs) return this.refresh(session.token);
-      return session.token;
+      return this.#refreshAt(session.token) <= Date.now() ? this.refresh(session.token) : session.token;
     }
     if (this.#options.getToken) return this.#options.getToken();
     return null;
@@ -120,6 +129,10 @@ export class TokenManager {
       log('refresh');
       try {
         const answer = await this.#options.callRefresh(session.refresh);
+        if (this.#refreshAt(answer.token) <= Date.now()) {
+          log('refresh', 'the new token is already due: no early refresh for it');
+          this.#noEarlyRefresh = answer.token;
+        }
         this.setSession({ token: answer.token, refresh: answer.refresh, username: session.username });
         return answer.token;
       } catch (error) {
@@ -154,12 +167,22 @@ export class TokenManager {
     return this.#expire(reason);
   }
 
+  /**
+   * When to renew `token` ahead of its `exp` (ms since the epoch; Infinity for never): the skew
+   * before `exp`, but at most half the token's lifetime when it says when it was issued.
+   */
+  #refreshAt(token: string): number {
+    const claims = timeClaims(token);
+    if (!claims || claims.exp === null || token === this.#noEarlyRefresh) return Infinity;
+    const lifetimeMs = claims.iat !== null ? (claims.exp - claims.iat) * 1000 : Infinity;
+    return claims.exp * 1000 - Math.min(this.#options.refreshSkewMs, Math.max(0, lifetimeMs / 2));
+  }
+
   #schedule(): void {
     clearTimeout(this.#timer);
     const session = this.#options.credentials.get();
-    const exp = session ? tokenExpiry(session.token) : null;
-    if (!session || exp === null) return;
-    const wait = Math.max(0, exp * 1000 - Date.now() - this.#options.refreshSkewMs);
+    if (!session) return;
+    const wait = Math.max(0, this.#refreshAt(session.token) - Date.now());
     if (wait > 2 ** 31 - 1) return;
     this.#timer = setTimeout(() => {
       this.refresh(session.token).catch(() => undefined);

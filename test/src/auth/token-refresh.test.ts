@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { AuthError, localStorageCredentials, memoryCredentials } from '../../../src/index.js';
 import { cleanup, makeClient, nextEvent, startServer, until } from '../../support/client-helpers.js';
+import { fakeJwt } from '../../support/mock-state.js';
 
 describe('auth', () => {
   afterEach(cleanup);
@@ -88,6 +89,32 @@ describe('auth timing', () => {
     makeClient(server, { credentials, timing: { refreshSkewMs: 2500 } });
     await server.waitForRequest((r) => r.path === '/api/auth/refresh');
     await until(() => credentials.get()!.token !== before, 'rotated token');
+    expect(server.requestsTo('/api/auth/refresh')).to.have.length(1);
+  });
+
+  it('does not refresh in a loop when access tokens live shorter than the refresh skew (or this clock runs ahead)', async () => {
+    const server = await startServer({ accessTtlSeconds: 2 });
+    const credentials = memoryCredentials();
+    const client = makeClient(server, { credentials, timing: { refreshSkewMs: 60_000 } });
+    await server.waitForRequest((r) => r.path === '/api/auth/refresh');
+    expect(await client.getPrompts()).to.have.length(2);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(server.requestsTo('/api/auth/refresh')).to.have.length(1);
+    server.expireAccessTokens();
+    expect(await client.getPrompts()).to.have.length(2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.requestsTo('/api/auth/refresh')).to.have.length(2);
+  });
+
+  it('renews a token that says when it was issued at half its life when that is sooner than the skew', async () => {
+    const server = await startServer();
+    const credentials = memoryCredentials();
+    const now = Math.floor(Date.now() / 1000);
+    credentials.set({ token: fakeJwt({ user_id: 1, token_type: 'access', iat: now, exp: now + 4 }), refresh: server.issueTokens('alice').refresh, username: 'alice' });
+    makeClient(server, { credentials, timing: { refreshSkewMs: 60_000 } });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(server.requestsTo('/api/auth/refresh')).to.have.length(0);
+    await server.waitForRequest((r) => r.path === '/api/auth/refresh');
     expect(server.requestsTo('/api/auth/refresh')).to.have.length(1);
   });
 
