@@ -102,7 +102,8 @@ export class ConversationSync {
         const gap = message.seq !== undefined && message.seq > store.lastSeq(message.conversation_id) + 1;
         store.ingest([message]);
         if (message.client_id) delivery.confirmed(message.client_id);
-        if (gap && !this.#running.has(message.conversation_id)) {
+        // A catch-up already running may have read before this gap opened: it goes again when done.
+        if (gap) {
           this.#deps.log('gap', { seq: message.seq });
           void this.catchUp(message.conversation_id);
         }

@@ -54,6 +54,22 @@ describe('store', () => {
     expect(server.frames.some((f) => f.frame.type === 'sync' && f.frame.after_seq === 1)).to.equal(true);
   });
 
+  it('fills a gap that opens while an earlier catch-up is still waiting for its synced', async () => {
+    const { server, conversation, client } = await connected({ members: ['bob'] });
+    server.addMessage(conversation.id, { text: 'one' });
+    server.dropFrames((f) => f.type === 'synced', 1);
+    server.addMessage(conversation.id, { text: 'two' }, { broadcast: false });
+    server.addMessage(conversation.id, { text: 'three' });
+    await until(() => client.messages().length === 3, 'first gap filled');
+    server.addMessage(conversation.id, { text: 'four' }, { broadcast: false });
+    server.addMessage(conversation.id, { text: 'five' });
+    await until(() => client.messages().length === 4, 'five');
+    // The first catch-up's synced arrives only now.
+    server.sockets.broadcast(Number(conversation.id), { type: 'synced', last_seq: 3, more: false });
+    await until(() => client.messages().length === 5, 'second gap filled');
+    expect(client.messages().map((m) => m.text)).to.deep.equal(['one', 'two', 'three', 'four', 'five']);
+  });
+
   it('shows typing of others, expires it by itself, and clears it when they leave', async () => {
     const { server, conversation, client } = await connected({ members: ['bob'] });
     const started = nextEvent(client, 'typing', (t) => t.isTyping);
