@@ -54,6 +54,16 @@ export class ChatController implements ReactiveController {
     this.#unsubscribeAll();
   }
 
+  /** Runs client work whose arriving messages are history: no announcement, no unread count. */
+  async quietly<T>(work: Promise<T>): Promise<T> {
+    this.quiet++;
+    try {
+      return await work;
+    } finally {
+      this.quiet--;
+    }
+  }
+
   /** Re-reads everything from the client. */
   refresh(): void {
     const c = this.client;

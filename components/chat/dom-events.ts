@@ -1,5 +1,23 @@
 /** The DOM events of `<parley-chat>`, added to `HTMLElementEventMap` so `addEventListener` is typed. */
-import type { ConnectionChangeDetail, ConversationChangeDetail, ErrorEventDetail, MessageEventDetail, ParleyChat } from './parley-chat.js';
+import type { ChatMessage, ConnectionStatus, Id } from '../../src/index.js';
+import type { ParleyChat } from './parley-chat.js';
+
+/** Detail of `parley-conversation-change`. */
+export interface ConversationChangeDetail {
+  conversationId: Id | null;
+}
+/** Detail of `parley-message`. */
+export interface MessageEventDetail {
+  message: ChatMessage;
+}
+/** Detail of `parley-connection-change`. */
+export interface ConnectionChangeDetail {
+  state: ConnectionStatus;
+}
+/** Detail of `parley-error`. */
+export interface ErrorEventDetail {
+  error: unknown;
+}
 
 /** Event name to event type, for every DOM event `<parley-chat>` fires (all bubble and are composed). */
 export interface ParleyChatEventMap {
@@ -18,4 +36,11 @@ declare global {
   interface HTMLElementTagNameMap {
     'parley-chat': ParleyChat;
   }
+}
+
+type DetailOf<K extends keyof ParleyChatEventMap> = ParleyChatEventMap[K] extends CustomEvent<infer D> ? D : never;
+
+/** Fires one of the element's events from `target`, bubbling and composed (a page listener sees it). */
+export function fire<K extends keyof ParleyChatEventMap>(target: EventTarget, type: K, detail: DetailOf<K>): void {
+  target.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail }));
 }

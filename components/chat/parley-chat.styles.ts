@@ -1,7 +1,32 @@
-/** Styles of `<parley-chat>`: adopted stylesheets only (CSP `style-src 'self'` safe), themed by `--parley-*`. */
+/**
+ * Styles of `<parley-chat>`: adopted stylesheets only (CSP `style-src 'self'` safe), themed by
+ * `--parley-*`. This file holds the shell (theme tokens, shared controls, the panel and where it
+ * sits); each view brings its own sheet, and `styles` lists them all for `static styles`.
+ */
 import { css } from 'lit';
+import { markdownStyles } from '../markdown/render-markdown.styles.js';
+import { composerStyles } from './views/composer.styles.js';
+import { conversationListStyles } from './views/conversation-list.styles.js';
+import { headerStyles } from './views/header.styles.js';
+import { launcherStyles } from './views/launcher.styles.js';
+import { loginStyles } from './views/login-form.styles.js';
+import { messageBubbleStyles } from './views/message-bubble.styles.js';
+import { messageLogStyles } from './views/message-log.styles.js';
 
-export const styles = css`
+/** The dark palette: used by `theme="dark"` and by `theme="auto"` under a dark `prefers-color-scheme`. */
+const darkTokens = css`
+  --_accent: var(--parley-accent, #60a5fa);
+  --_accent-text: var(--parley-accent-text, #0b1220);
+  --_bg: var(--parley-bg, #111827);
+  --_surface: var(--parley-surface, #1f2937);
+  --_text: var(--parley-text, #f3f4f6);
+  --_muted: var(--parley-muted, #c0c7d2);
+  --_border: var(--parley-border, #374151);
+  --_danger: var(--parley-danger, #fca5a5);
+  color-scheme: dark;
+`;
+
+const themeStyles = css`
   :host {
     --_accent: var(--parley-accent, #2563eb);
     --_accent-text: var(--parley-accent-text, #ffffff);
@@ -23,29 +48,17 @@ export const styles = css`
     color-scheme: light;
   }
   :host([theme='dark']) {
-    --_accent: var(--parley-accent, #60a5fa);
-    --_accent-text: var(--parley-accent-text, #0b1220);
-    --_bg: var(--parley-bg, #111827);
-    --_surface: var(--parley-surface, #1f2937);
-    --_text: var(--parley-text, #f3f4f6);
-    --_muted: var(--parley-muted, #c0c7d2);
-    --_border: var(--parley-border, #374151);
-    --_danger: var(--parley-danger, #fca5a5);
-    color-scheme: dark;
+    ${darkTokens}
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
-      --_accent: var(--parley-accent, #60a5fa);
-      --_accent-text: var(--parley-accent-text, #0b1220);
-      --_bg: var(--parley-bg, #111827);
-      --_surface: var(--parley-surface, #1f2937);
-      --_text: var(--parley-text, #f3f4f6);
-      --_muted: var(--parley-muted, #c0c7d2);
-      --_border: var(--parley-border, #374151);
-      --_danger: var(--parley-danger, #fca5a5);
-      color-scheme: dark;
+      ${darkTokens}
     }
   }
+`;
+
+/** Controls shared by several views: icons, icon buttons, link buttons, the primary button, fields. */
+const controlStyles = css`
   * {
     box-sizing: border-box;
   }
@@ -69,151 +82,10 @@ export const styles = css`
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }
-  .launcher {
-    position: fixed;
-    z-index: var(--_z);
-    width: 56px;
-    height: 56px;
-    border: none;
-    border-radius: 50%;
-    background: var(--_accent);
-    color: var(--_accent-text);
-    font-size: 24px;
-    box-shadow: 0 4px 14px rgb(0 0 0 / 0.25);
-    transition: transform 0.15s ease;
-  }
-  .launcher .i {
-    width: 26px;
-    height: 26px;
-  }
   .i {
     display: block;
     margin: auto;
     flex: none;
-  }
-  [dir='rtl'] .send .i,
-  [dir='rtl'] [part='sign-out'] .i {
-    transform: scaleX(-1);
-  }
-  .file .i {
-    display: inline-block;
-    vertical-align: -4px;
-    width: 16px;
-    height: 16px;
-  }
-  .launcher:hover {
-    transform: scale(1.05);
-  }
-  .badge {
-    position: absolute;
-    top: -4px;
-    right: -4px;
-    min-width: 20px;
-    padding: 0 5px;
-    border-radius: 10px;
-    background: var(--_danger);
-    color: #fff;
-    font-size: 12px;
-    line-height: 20px;
-  }
-  .panel {
-    position: fixed;
-    z-index: var(--_z);
-    display: flex;
-    flex-direction: column;
-    width: min(var(--_width), calc(100vw - 32px));
-    height: min(var(--_height), calc(100vh - 112px));
-    background: var(--_bg);
-    color: var(--_text);
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    box-shadow: 0 12px 40px rgb(0 0 0 / 0.25);
-    overflow: hidden;
-    animation: parley-in 0.18s ease-out;
-  }
-  @keyframes parley-in {
-    from {
-      opacity: 0;
-      transform: translateY(8px);
-    }
-  }
-  :host([position='bottom-right']) .launcher,
-  :host(:not([position])) .launcher {
-    right: 20px;
-    bottom: 20px;
-  }
-  :host([position='bottom-left']) .launcher {
-    left: 20px;
-    bottom: 20px;
-  }
-  :host([position='top-right']) .launcher {
-    right: 20px;
-    top: 20px;
-  }
-  :host([position='top-left']) .launcher {
-    left: 20px;
-    top: 20px;
-  }
-  :host([position='bottom-right']) .panel,
-  :host(:not([position])) .panel {
-    right: 16px;
-    bottom: 88px;
-  }
-  :host([position='bottom-left']) .panel {
-    left: 16px;
-    bottom: 88px;
-  }
-  :host([position='top-right']) .panel {
-    right: 16px;
-    top: 88px;
-  }
-  :host([position='top-left']) .panel {
-    left: 16px;
-    top: 88px;
-  }
-  .header {
-    display: flex;
-    align-items: center;
-    gap: var(--_space);
-    padding: calc(var(--_space) * 1.5) calc(var(--_space) * 2);
-    border-bottom: 1px solid var(--_border);
-  }
-  .title {
-    flex: 1;
-    min-width: 0;
-  }
-  h2 {
-    margin: 0;
-    font-size: 16px;
-  }
-  h3 {
-    margin: 0 0 var(--_space);
-    font-size: 16px;
-  }
-  .status {
-    margin: 2px 0 0;
-    font-size: 13px;
-    color: var(--_muted);
-    display: flex;
-    align-items: center;
-    gap: 6px;
-  }
-  .dot {
-    width: 8px;
-    height: 8px;
-    border-radius: 50%;
-    background: #9ca3af;
-  }
-  .status[data-state='open'] .dot {
-    background: #16a34a;
-  }
-  .status[data-state='reconnecting'] .dot,
-  .status[data-state='fallback'] .dot {
-    background: #d97706;
-  }
-  .status[data-state='offline'] .dot,
-  .status[data-state='closed'] .dot {
-    background: var(--_danger);
   }
   .icon {
     border: none;
@@ -248,19 +120,6 @@ export const styles = css`
   .muted {
     color: var(--_muted);
   }
-  .login,
-  .conversations {
-    display: flex;
-    flex-direction: column;
-    gap: var(--_space);
-    padding: calc(var(--_space) * 2);
-    overflow: auto;
-    flex: 1;
-  }
-  .login label {
-    font-size: 14px;
-    font-weight: 600;
-  }
   input,
   textarea {
     font: inherit;
@@ -271,287 +130,62 @@ export const styles = css`
     border-radius: 8px;
     padding: 9px 10px;
   }
-  .error {
-    color: var(--_danger);
-    margin: 0;
-  }
-  .conversations ul {
-    list-style: none;
-    margin: 0;
-    padding: 0;
+`;
+
+/**
+ * The panel, and where it and the launcher sit: one rule per edge serves both (the launcher 20px
+ * from the corner, the panel 16px in and clear of the launcher).
+ */
+const panelStyles = css`
+  .panel {
+    position: fixed;
+    z-index: var(--_z);
     display: flex;
     flex-direction: column;
-    gap: 4px;
-  }
-  .conversation {
-    display: grid;
-    grid-template-columns: 1fr auto;
-    width: 100%;
-    text-align: start;
-    border: 1px solid var(--_border);
-    border-radius: 8px;
+    width: min(var(--_width), calc(100vw - 32px));
+    height: min(var(--_height), calc(100vh - 112px));
     background: var(--_bg);
-    padding: 8px 10px;
-    gap: 2px 8px;
-  }
-  .conversation[aria-current='true'] {
-    border-color: var(--_accent);
-  }
-  .conversation-title {
-    font-weight: 600;
-  }
-  .conversation-last {
-    grid-column: 1;
-    color: var(--_muted);
-    overflow: hidden;
-    white-space: nowrap;
-    text-overflow: ellipsis;
-  }
-  .conversation time {
-    grid-row: 1;
-    grid-column: 2;
-    font-size: 12px;
-    color: var(--_muted);
-  }
-  .log {
-    flex: 1;
-    overflow-y: auto;
-    overflow-anchor: none;
-    list-style: none;
-    margin: 0;
-    padding: calc(var(--_space) * 1.5);
-    display: flex;
-    flex-direction: column;
-    gap: 2px;
-    overscroll-behavior: contain;
-  }
-  .older,
-  .empty {
-    text-align: center;
-    font-size: 13px;
-    padding: var(--_space);
-  }
-  .message {
-    display: flex;
-    flex-direction: column;
-    align-items: flex-start;
-    max-width: 85%;
-  }
-  .message.start {
-    margin-top: var(--_space);
-  }
-  .message.own {
-    align-self: flex-end;
-    align-items: flex-end;
-  }
-  .message[data-type='system'] {
-    align-self: center;
-    max-width: 100%;
-    font-size: 13px;
-    color: var(--_muted);
-  }
-  .meta {
-    font-size: 12px;
-    color: var(--_muted);
-    margin: 0 4px 2px;
-  }
-  .sender {
-    font-weight: 600;
-  }
-  .bubble {
-    position: relative;
-    padding: 7px 11px;
-    border-radius: var(--_radius);
-    background: var(--_surface);
-    overflow-wrap: anywhere;
-    min-width: 0;
-    max-width: 100%;
-  }
-  .own .bubble {
-    background: var(--_accent);
-    color: var(--_accent-text);
-  }
-  .message[data-type='system'] .bubble {
-    background: transparent;
-    padding: 2px;
-  }
-  .message[data-status='pending'] .bubble {
-    /* Not opacity: faded text would fail contrast. The clock tick says it is on its way. */
-    box-shadow: inset 0 0 0 2px rgb(255 255 255 / 0.35);
-  }
-  .message[data-status='failed'] .bubble {
-    background: transparent;
     color: var(--_text);
-    border: 1px solid var(--_danger);
-  }
-  .body > :first-child {
-    margin-top: 0;
-  }
-  .body > :last-child {
-    margin-bottom: 0;
-  }
-  .body p,
-  .body ul,
-  .body ol,
-  .body blockquote {
-    margin: 0 0 6px;
-  }
-  .body ul,
-  .body ol {
-    padding-inline-start: 20px;
-  }
-  .body a {
-    color: inherit;
-  }
-  .body img {
-    max-width: 100%;
-  }
-  .body code {
-    font-family: ui-monospace, Menlo, Consolas, monospace;
-    font-size: 0.9em;
-    background: rgb(0 0 0 / 0.08);
-    border-radius: 4px;
-    padding: 0 3px;
-  }
-  .code {
-    margin: 6px 0;
-    border-radius: 8px;
-    background: #0f172a;
-    color: #e2e8f0;
-    overflow: hidden;
-  }
-  .code-head {
-    display: flex;
-    justify-content: space-between;
-    align-items: center;
-    padding: 2px 8px;
-    font-size: 12px;
-    background: #1e293b;
-  }
-  .copy {
-    border: none;
-    background: none;
-    color: #e2e8f0;
-    font-size: 12px;
-    padding: 4px;
-  }
-  .code pre {
-    direction: ltr;
-    text-align: left;
-    unicode-bidi: isolate;
-    margin: 0;
-    padding: 8px;
-    overflow-x: auto;
-  }
-  .code pre code {
-    background: none;
-    padding: 0;
-  }
-  .table {
-    overflow-x: auto;
-  }
-  table {
-    border-collapse: collapse;
-  }
-  th,
-  td {
     border: 1px solid var(--_border);
-    padding: 2px 6px;
-  }
-  .image img {
-    display: block;
-    max-width: 220px;
-    max-height: 220px;
-    border-radius: 8px;
-  }
-  .file {
-    color: inherit;
-  }
-  .size {
-    font-size: 12px;
-  }
-  .ticks {
-    margin-inline-start: 6px;
-    font-size: 11px;
-  }
-  .ticks.read {
-    font-weight: 700;
-  }
-  .failed {
-    display: flex;
-    gap: 8px;
-    font-size: 12px;
-    color: var(--_danger);
-    margin-top: 2px;
-  }
-  .typing {
-    min-height: 20px;
-    padding: 0 calc(var(--_space) * 2);
-    font-size: 13px;
-    color: var(--_muted);
-    font-style: italic;
-  }
-  .prompts {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 6px;
-    padding: 0 calc(var(--_space) * 1.5) var(--_space);
-  }
-  .chip {
-    border: 1px solid var(--_accent);
-    border-radius: 999px;
-    background: transparent;
-    color: var(--_text);
-    padding: 5px 12px;
-    font-size: 14px;
-  }
-  .uploads {
-    list-style: none;
-    margin: 0;
-    padding: 0 calc(var(--_space) * 1.5);
-  }
-  .upload {
-    display: flex;
-    align-items: center;
-    gap: 8px;
-    font-size: 13px;
-  }
-  .upload-name {
-    flex: 1;
-    min-width: 0;
+    border-radius: var(--_radius);
+    box-shadow: 0 12px 40px rgb(0 0 0 / 0.25);
     overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
+    animation: parley-in 0.18s ease-out;
   }
-  .upload.error {
-    color: var(--_danger);
+  @keyframes parley-in {
+    from {
+      opacity: 0;
+      transform: translateY(8px);
+    }
   }
-  .composer {
+  .launcher {
+    --_side: 20px;
+    --_end: 20px;
+  }
+  .panel {
+    --_side: 16px;
+    --_end: 88px;
+  }
+  :host(:not([position^='top'])) :is(.launcher, .panel) {
+    bottom: var(--_end);
+  }
+  :host([position^='top']) :is(.launcher, .panel) {
+    top: var(--_end);
+  }
+  :host(:not([position$='left'])) :is(.launcher, .panel) {
+    right: var(--_side);
+  }
+  :host([position$='left']) :is(.launcher, .panel) {
+    left: var(--_side);
+  }
+  /* A full-panel view that scrolls as a whole (sign-in, conversation list). */
+  .pane {
     display: flex;
-    align-items: flex-end;
-    gap: 6px;
-    padding: var(--_space) calc(var(--_space) * 1.5);
-    border-top: 1px solid var(--_border);
-  }
-  .composer textarea {
+    flex-direction: column;
+    gap: var(--_space);
+    padding: calc(var(--_space) * 2);
+    overflow: auto;
     flex: 1;
-    resize: none;
-    min-height: 40px;
-    max-height: 140px;
-    field-sizing: content;
-    font-size: max(16px, 1em);
-  }
-  .file-input {
-    display: none;
-  }
-  .send {
-    border: none;
-    border-radius: 50%;
-    width: 40px;
-    height: 40px;
-    background: var(--_accent);
-    color: var(--_accent-text);
-    font-size: 16px;
   }
   .drop-hint {
     position: absolute;
@@ -584,3 +218,18 @@ export const styles = css`
     }
   }
 `;
+
+/** Everything `<parley-chat>` adopts, in cascade order. */
+export const styles = [
+  themeStyles,
+  controlStyles,
+  launcherStyles,
+  panelStyles,
+  headerStyles,
+  loginStyles,
+  conversationListStyles,
+  messageLogStyles,
+  messageBubbleStyles,
+  markdownStyles,
+  composerStyles,
+];

@@ -1,6 +1,7 @@
 /**
- * Uploads in progress for the composer: each file is checked (size, type), uploaded with progress
- * and a cancel, then sent as its own message. Failures stay listed with a reason until dismissed.
+ * Uploads in progress for the composer: files come from the picker, a drop on the panel or a
+ * paste; each is checked (size, type), uploaded with progress and a cancel, then sent as its own
+ * message. Failures stay listed with a reason until dismissed.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Attachment, Id } from '../../src/index.js';
@@ -14,6 +15,8 @@ const UPLOAD_TYPES = /^(image\/(png|jpeg|gif|webp)|application\/pdf)$/;
 
 export interface UploadsContext {
   client(): ChatClientLike | null;
+  /** Files are taken only from a signed-in user. */
+  signedIn(): boolean;
   conversationId(): Id | null;
   strings(): Strings;
   uploaded(attachment: Attachment): void;
@@ -22,6 +25,8 @@ export interface UploadsContext {
 
 export class UploadsController implements ReactiveController {
   items: readonly UploadItem[] = [];
+  /** True while files are dragged over the panel (it shows a drop hint). */
+  dragging = false;
   #nextId = 0;
 
   constructor(
@@ -84,6 +89,38 @@ export class UploadsController implements ReactiveController {
   clear(): void {
     for (const item of this.items) item.controller.abort();
     this.#set([]);
+  }
+
+  onDragOver = (e: DragEvent): void => {
+    if (!this.context.signedIn() || !e.dataTransfer?.types.includes('Files')) return;
+    e.preventDefault();
+    this.#drag(true);
+  };
+
+  onDragLeave = (e: DragEvent): void => {
+    if (!e.relatedTarget || !(e.currentTarget as Node).contains(e.relatedTarget as Node)) this.#drag(false);
+  };
+
+  onDrop = (e: DragEvent): void => {
+    this.#drag(false);
+    const files = [...(e.dataTransfer?.files ?? [])];
+    if (!files.length || !this.context.signedIn()) return;
+    e.preventDefault();
+    this.add(files);
+  };
+
+  onPaste = (e: ClipboardEvent): void => {
+    const files = [...(e.clipboardData?.files ?? [])];
+    if (files.length) {
+      e.preventDefault();
+      this.add(files);
+    }
+  };
+
+  #drag(dragging: boolean): void {
+    if (dragging === this.dragging) return;
+    this.dragging = dragging;
+    this.host.requestUpdate();
   }
 
   #set(items: readonly UploadItem[]): void {

@@ -20,15 +20,26 @@ export interface ComposerProps {
   uploads: readonly UploadItem[];
   onPrompt(prompt: BotPrompt): void;
   onCancelUpload(item: UploadItem): void;
-  onKeydown(e: KeyboardEvent): void;
-  onInput(e: InputEvent): void;
+  /** Whether the user has something typed (for the typing indicator of others). */
+  onTyping(isTyping: boolean): void;
   onPaste(e: ClipboardEvent): void;
-  onSend(): void;
+  /** Enter (without Shift, outside an IME composition) or the send button. */
+  onSend(input: HTMLTextAreaElement): void;
   onPick(files: FileList | null): void;
 }
 
 export function renderComposer(p: ComposerProps): TemplateResult {
   const s = p.strings;
+  const keydown = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      p.onSend(e.currentTarget as HTMLTextAreaElement);
+    }
+  };
+  const submit = (e: SubmitEvent) => {
+    e.preventDefault();
+    p.onSend((e.currentTarget as HTMLFormElement).querySelector('textarea')!);
+  };
   return html`
     ${p.showPrompts && p.prompts.length
       ? html`<div class="prompts" role="group" aria-label=${s.prompts}>
@@ -53,7 +64,7 @@ export function renderComposer(p: ComposerProps): TemplateResult {
           )}
         </ul>`
       : nothing}
-    <form part="composer" class="composer" @submit=${(e: Event) => (e.preventDefault(), p.onSend())}>
+    <form part="composer" class="composer" @submit=${submit}>
       <input type="file" class="file-input" tabindex="-1" multiple
         accept="image/png,image/jpeg,image/gif,image/webp,application/pdf"
         @change=${(e: Event) => {
@@ -65,7 +76,8 @@ export function renderComposer(p: ComposerProps): TemplateResult {
         @click=${(e: Event) => ((e.currentTarget as HTMLElement).previousElementSibling as HTMLInputElement).click()}>${attachIcon}</button>
       <textarea part="input" name="message" rows="1" maxlength="1000" aria-label=${s.messageInput}
         placeholder=${s.messageInput} enterkeyhint="send"
-        @keydown=${p.onKeydown} @input=${p.onInput} @paste=${p.onPaste}></textarea>
+        @keydown=${keydown} @paste=${p.onPaste}
+        @input=${(e: InputEvent) => p.onTyping((e.target as HTMLTextAreaElement).value.trim().length > 0)}></textarea>
       <button type="submit" part="send" class="send" aria-label=${s.send} title=${s.send}>${sendIcon}</button>
     </form>`;
 }

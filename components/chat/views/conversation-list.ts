@@ -14,7 +14,7 @@ export interface ConversationListProps {
 
 export function renderConversationList(p: ConversationListProps): TemplateResult {
   const s = p.strings;
-  return html`<nav part="conversations" class="conversations" aria-label=${s.conversations}>
+  return html`<nav part="conversations" class="pane conversations" aria-label=${s.conversations}>
     <button type="button" class="primary" part="new-conversation" @click=${p.onNew}>${s.newConversation}</button>
     ${p.conversations.length
       ? html`<ul>

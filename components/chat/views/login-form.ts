@@ -17,7 +17,7 @@ export function renderLogin(p: LoginProps): TemplateResult {
     const data = new FormData(form);
     p.onSubmit(String(data.get('username') ?? '').trim(), String(data.get('password') ?? ''));
   };
-  return html`<form part="login" class="login" @submit=${submit} aria-labelledby="login-title" novalidate>
+  return html`<form part="login" class="pane login" @submit=${submit} aria-labelledby="login-title" novalidate>
     <h3 id="login-title">${s.signInTitle}</h3>
     <label for="username">${s.username}</label>
     <input id="username" name="username" autocomplete="username" required
