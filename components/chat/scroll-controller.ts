@@ -2,6 +2,10 @@
  * Scrolling of the message log: keeps the `MessageWindow` in step with the messages, moves it
  * when the user nears an edge (keeping the bubble under the eye where it was), loads older pages
  * from the client at the very top, and sticks to the bottom while the user is there.
+ *
+ * The log's "Loading earlier messages…" row follows `loadingOlder` only: it shows while an older
+ * page is on its way from the server and at no other time. An idle top shows nothing: reaching it
+ * reveals the next held page at once or starts that fetch, so a sentinel row would only flash.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage, Id } from '../../src/index.js';
@@ -20,7 +24,7 @@ export interface ScrollContext {
 
 export class ScrollController implements ReactiveController {
   readonly window = new MessageWindow();
-  /** Whether an older-page request is in flight (the log shows a loading row). */
+  /** Whether an older-page request is in flight: the only time the log shows its loading row. */
   loadingOlder = false;
   #hasOlder = true;
   #anchor: { key: string; top: number } | null = null;

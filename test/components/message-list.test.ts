@@ -71,6 +71,30 @@ describe('message list windowing', () => {
     expect(keys).to.include(120);
   });
 
+  it('shows the loading row only while an older page is being fetched, not at an idle top', async () => {
+    const client = new FakeClient({ authenticated: true, conversationId: '1' });
+    client.older = many(120, 0);
+    client.list = many(300, 120);
+    let release!: () => void;
+    client.olderGate = new Promise<void>((resolve) => (release = resolve));
+    const { el, root } = await mountChat(client, { open: true });
+    const log = $(root, '[part="messages"]');
+    const loadingRow = () => root.querySelector('.older');
+    expect(loadingRow(), 'idle, with older messages held above the window').to.equal(null);
+    // Walk up through what is held (no fetch, no row) until the top asks the client for more.
+    while (!client.calls.some((c) => c[0] === 'loadOlder')) {
+      await scrollToTop(log);
+      await settle(el);
+      if (!client.calls.some((c) => c[0] === 'loadOlder')) expect(loadingRow()).to.equal(null);
+    }
+    await settle(el);
+    expect(loadingRow()!.textContent).to.contain('Loading earlier messages');
+    release();
+    await settle(el);
+    expect(loadingRow()).to.equal(null);
+    expect(bubbles(root).some((b) => Number(b.dataset.key!.slice(1)) < 120)).to.equal(true);
+  });
+
   it('a new message keeps the list at the bottom when the user was there', async () => {
     const client = new FakeClient({ authenticated: true, conversationId: '1' });
     client.list = many(300);

@@ -186,8 +186,11 @@ export class FakeClient implements ChatClientLike {
   messages(id?: Id): readonly ChatMessage[] {
     return (id ?? this.conversationId) === this.conversationId ? this.list : [];
   }
+  /** While set, `loadOlder` waits for it (a slow network), so a test can look at the fetch under way. */
+  olderGate: Promise<void> | null = null;
   async loadOlder(): Promise<boolean> {
     this.calls.push(['loadOlder']);
+    if (this.olderGate) await this.olderGate;
     const page = this.older.splice(Math.max(0, this.older.length - 50));
     this.list = [...page, ...this.list];
     if (page.length) this.events.emit('messages', { conversationId: this.conversationId! });
