@@ -265,8 +265,12 @@ export class Connection {
         () => {
           if (generation === this.#generation) void this.#connect();
         },
-        () => {
-          if (generation === this.#generation) this.stop('auth-expired');
+        (error: unknown) => {
+          if (generation !== this.#generation) return;
+          // Only a dead login ends here; a refresh that failed in passing (network, 5xx) is retried.
+          if (error instanceof AuthError) return this.stop('auth-expired');
+          this.#authRetried = false;
+          this.#failed(4001, true);
         },
       );
       return;

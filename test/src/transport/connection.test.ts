@@ -51,6 +51,20 @@ describe('connection', () => {
     expect(server.requestsTo('/api/auth/refresh')).to.have.length(1);
   });
 
+  it('keeps trying after close 4001 when the refresh itself fails for a passing reason (500), then opens', async () => {
+    const server = await startServer();
+    const conversation = server.createConversation('alice');
+    const client = makeClient(server);
+    server.closeNextHandshake(4001);
+    server.failNext(1, 500, { match: (_method, path) => path === '/api/auth/refresh' });
+    let expired = false;
+    client.on('auth-expired', () => (expired = true));
+    await client.connect(conversation.id);
+    await until(() => client.state.status === 'open', 'open');
+    expect(expired).to.equal(false);
+    expect(server.sockets.handshakes.map((h) => h.result)).to.deep.equal([4001, 'open']);
+  });
+
   it('stops with forbidden on 4003 and not-found on 4004', async () => {
     const server = await startServer();
     const theirs = server.createConversation('bob');
