@@ -8,6 +8,7 @@ import type { Timing } from '../timing.js';
 import type { ClientFrame, HelloFrame, Id, ServerFrame } from '../types.js';
 import type { Logger } from '../util/log.js';
 import { backoffDelay } from './backoff.js';
+import { listenToPage } from './page-signals.js';
 import { WebSocketTransport } from './websocket-transport.js';
 
 export interface ConnectionDeps {
@@ -131,23 +132,7 @@ export class Connection {
   }
 
   #listen(): void {
-    if (this.#unlisten) return;
-    const win = globalThis.window;
-    const doc = globalThis.document;
-    if (!win?.addEventListener) return;
-    const online = (): void => this.retryNow();
-    const offline = (): void => this.#goOffline();
-    const visible = (): void => {
-      if (doc?.visibilityState === 'visible') this.retryNow();
-    };
-    win.addEventListener('online', online);
-    win.addEventListener('offline', offline);
-    doc?.addEventListener('visibilitychange', visible);
-    this.#unlisten = () => {
-      win.removeEventListener('online', online);
-      win.removeEventListener('offline', offline);
-      doc?.removeEventListener('visibilitychange', visible);
-    };
+    this.#unlisten ??= listenToPage({ online: () => this.retryNow(), offline: () => this.#goOffline(), visible: () => this.retryNow() });
   }
 
   #goOffline(): void {
