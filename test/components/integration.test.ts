@@ -112,6 +112,54 @@ describe('<parley-chat> with the real client against the protocol fake', () => {
     expect(second.shadowRoot!.querySelector('form[part="login"]')).to.equal(null);
   });
 
+  it('a failed send shows Retry and one Retry sends once', async () => {
+    // No socket: the send goes over REST, where the fake can refuse it for good (a 400).
+    server.blockSocket(true);
+    const el = await mount();
+    await signIn(el);
+    const userResponses = () => server.requestsTo('/api/user-response/', 'POST');
+    server.failNext(1, 400, { match: (_method, path) => path === '/api/user-response/', body: { message: ['Invalid message.'] } });
+    const sent = await el.send('will fail first');
+    const own = (r: ShadowRoot) => bubbles(r).filter((b) => b.dataset.type === 'user');
+    await until(el, (r) => own(r)[0]?.dataset.status === 'failed');
+    const retry = $<HTMLButtonElement>(el.shadowRoot!, '[part="retry"]');
+    retry.click();
+    retry.click();
+    await until(el, (r) => !['pending', 'failed'].includes(own(r)[0]!.dataset.status!));
+    expect(userResponses().map((r) => [(r.body as { client_id: string }).client_id, r.status])).to.deep.equal([
+      [sent!.clientId, 400],
+      [sent!.clientId, 201],
+    ]);
+    expect(server.messagesOf(el.getConversationId()!).filter((m) => m.type === 'user')).to.have.length(1);
+    expect(own(el.shadowRoot!)).to.have.length(1);
+    expect(el.shadowRoot!.querySelector('[part="retry"]')).to.equal(null);
+  });
+
+  it('10,000 messages on the server keep the DOM bubble count bounded, and scrolling to the top loads older pages', async () => {
+    const conversation = server.createConversation('alice');
+    for (let i = 0; i < 10_000; i++) server.addMessage(conversation.id, { text: `message ${i}`, sender: null }, { broadcast: false });
+    const el = await mount();
+    await signIn(el);
+    const root = el.shadowRoot!;
+    await until(el, (r) => bubbles(r).some((b) => b.textContent!.includes('message 9999')));
+    const shown = () => bubbles(root).map((b) => Number(/message (\d+)/.exec(b.textContent!)![1]));
+    const olderPages = () => server.requests.filter((r) => r.path.endsWith('/messages/') && 'before_seq' in r.query && r.status === 200);
+    const pagesAtStart = olderPages().length;
+    const log = $(root, '[part="messages"]');
+    for (let step = 0; step < 8; step++) {
+      const oldest = Math.min(...shown());
+      log.scrollTop = 0;
+      log.dispatchEvent(new Event('scroll'));
+      await until(el, () => Math.min(...shown()) < oldest);
+      await el.updateComplete;
+      expect(bubbles(root).length).to.be.greaterThan(0).and.lessThan(200);
+    }
+    expect(olderPages().length - pagesAtStart).to.be.at.least(3);
+    expect(Math.min(...shown())).to.be.lessThan(9_999 - 150);
+    await until(el, (r) => !r.querySelector('.older'));
+    expect(bubbles(root).length).to.be.lessThan(200);
+  });
+
   it('is accessible (axe) signed in against the fake', async () => {
     const el = await mount();
     await signIn(el);
