@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { fileTypeFromFile } from 'file-type';
 import multer from 'multer';
@@ -106,7 +107,14 @@ export function serveUploads(ctx: AppContext): Router {
       const safeName = a.file_name.replace(/[^\w.\- ]/g, '_');
       const disposition = a.content_type === 'application/pdf' ? 'attachment' : 'inline';
       res.setHeader('Content-Disposition', `${disposition}; filename="${safeName}"; filename*=UTF-8''${encodeURIComponent(a.file_name)}`);
-      createReadStream(path).pipe(res);
+      // pipeline, not pipe: a read error (the file swept or replaced meanwhile) ends this answer
+      // instead of escaping as an uncaught 'error' event that would stop the process.
+      await pipeline(createReadStream(path), res).catch((err: NodeJS.ErrnoException) => {
+        // The code only: the message names the file, whose name is the upload's secret URL.
+        ctx.log.warn({ code: err.code }, 'upload could not be read');
+        if (!res.headersSent) throw notFound();
+        res.destroy();
+      });
     }),
   );
   return r;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sweepUploads } from '../../../demo/server/routes/upload-routes.js';
@@ -53,6 +53,16 @@ describe('uploads', () => {
     const got = await fetch(s.url + r.body.file_url);
     assert.equal(got.headers.get('content-type'), 'application/pdf');
     assert.match(got.headers.get('content-disposition') ?? '', /^attachment/);
+  });
+
+  test('a stored file that cannot be read (gone or replaced under the server) ends that answer, not the server', async () => {
+    const r = await call(s.url, 'POST', '/api/chat/upload/', { token: alice, body: form(PNG, 'gone.png', 'image/png') });
+    const path = join(s.dataDir, 'uploads', r.body.file_url.split('/').pop());
+    // A directory where the file was: stat succeeds, reading fails (as a file swept mid-request does).
+    rmSync(path);
+    mkdirSync(path);
+    await fetch(s.url + r.body.file_url).then((res) => res.arrayBuffer()).catch(() => undefined);
+    assert.equal((await call(s.url, 'GET', '/healthz')).status, 200);
   });
 
   test('an executable named .png answers 415 and leaves nothing on disk', async () => {
