@@ -48,7 +48,8 @@ export class TokenService {
 
   private async verify(token: string): Promise<JWTPayload> {
     try {
-      return (await jwtVerify(token, this.secret, { algorithms: ['HS256'] })).payload;
+      // A token without exp would never expire: refused, whoever minted it.
+      return (await jwtVerify(token, this.secret, { algorithms: ['HS256'], requiredClaims: ['exp'] })).payload;
     } catch {
       throw new TokenError('bad or expired token');
     }

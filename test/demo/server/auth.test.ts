@@ -81,6 +81,15 @@ describe('auth', () => {
     assert.equal(unknown.body.code, 'token_not_valid');
   });
 
+  test('a token without exp (one that would never expire) is refused as bearer and as refresh', async () => {
+    const forever = await new SignJWT({ user_id: '1', token_type: 'access' }).setProtectedHeader({ alg: 'HS256' }).sign(key);
+    const r = await call(s.url, 'GET', '/api/auth/me', { token: forever });
+    assert.equal(r.status, 401);
+    assert.equal(r.body.code, 'token_not_valid');
+    const refresh = await new SignJWT({ user_id: '1', token_type: 'refresh', jti: 'x' }).setProtectedHeader({ alg: 'HS256' }).sign(key);
+    assert.equal((await call(s.url, 'POST', '/api/auth/refresh', { body: { refresh } })).status, 401);
+  });
+
   test('refresh rotates, the old token keeps a 30 s grace, and reuse after the grace revokes the login', async () => {
     const first = await login(s.url, 'bob');
     const r1 = await call(s.url, 'POST', '/api/auth/refresh', { body: { refresh: first.refresh } });
