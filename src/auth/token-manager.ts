@@ -34,11 +34,6 @@ function timeClaims(token: string): { exp: number | null; iat: number | null } |
   }
 }
 
-/** Seconds-since-epoch `exp` of a JWT, or null when it has none or is not a JWT. */
-export function tokenExpiry(token: string): number | null {
-  return timeClaims(token)?.exp ?? null;
-}
-
 export class TokenManager {
   #options: TokenManagerOptions;
   #inflight: Promise<string> | null = null;
