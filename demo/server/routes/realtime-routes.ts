@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { userOf } from '../auth/require-auth.js';
+import { writeLimiter } from '../http/security.js';
 import { bodyId, bodyOf, fieldError, notFound, pathId } from '../http/errors.js';
 
 /** Tickets live 30 s and are spent on first presentation. */
@@ -33,7 +34,9 @@ export function realtimeRoutes(ctx: AppContext, writeLimit: RequestHandler): Rou
     res.json({ status: 'success' });
   });
 
-  r.post('/ws-ticket/', (req, res) => {
+  // Each ticket is a database write: limited per user too, on a budget of its own so a burst of
+  // messages never keeps the socket from reconnecting.
+  r.post('/ws-ticket/', writeLimiter(ctx), (req, res) => {
     const conversationId = bodyId(bodyOf(req), 'conversation_id', true)!;
     const user = userOf(res);
     ctx.chat.requireParticipant(conversationId, user.id);

@@ -267,4 +267,20 @@ describe('write limits', () => {
       await s.stop();
     }
   });
+
+  test('socket tickets are limited per user on a budget of their own', async () => {
+    const s = await startServer({ rateLimits: { writes: 3, writeWindowMs: 60_000 } });
+    try {
+      const { token } = await login(s.url, 'alice');
+      const { conversation_id } = await post(s.url, token, 'w0');
+      const ticket = () => call(s.url, 'POST', '/api/chat/ws-ticket/', { token, body: { conversation_id } });
+      for (let i = 0; i < 3; i++) assert.equal((await ticket()).status, 200);
+      const r = await ticket();
+      assert.equal(r.status, 429);
+      assert.equal(r.body.code, 'rate_limited');
+      assert.equal((await call(s.url, 'POST', '/api/user-response/', { token, body: { message: 'w1', conversation_id } })).status, 201);
+    } finally {
+      await s.stop();
+    }
+  });
 });
