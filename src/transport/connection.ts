@@ -87,6 +87,8 @@ export class Connection {
     this.#unlisten?.();
     this.#unlisten = null;
     this.#conversationId = null;
+    // Already closed for this reason (auth-expired reaches here from the token manager too): say it once.
+    if (this.#state.status === 'closed' && this.#state.reason === reason) return;
     if (this.#state.status !== 'idle' || reason !== 'disconnected') this.#setState({ status: 'closed', reason });
   }
 

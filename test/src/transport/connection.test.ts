@@ -44,10 +44,13 @@ describe('connection', () => {
     const client = makeClient(server);
     server.closeNextHandshake(4001, 4001);
     const expired = nextEvent(client, 'auth-expired');
+    const closedStates: unknown[] = [];
+    client.on('state', (s) => s.status === 'closed' && closedStates.push(s));
     await client.connect(conversation.id);
     expect(await expired).to.deep.equal({ reason: 'socket-rejected' });
     await until(() => client.state.status === 'closed', 'closed');
     expect(client.state).to.deep.equal({ status: 'closed', reason: 'auth-expired' });
+    expect(closedStates).to.deep.equal([{ status: 'closed', reason: 'auth-expired' }]);
     expect(server.requestsTo('/api/auth/refresh')).to.have.length(1);
   });
 
