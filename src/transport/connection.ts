@@ -169,7 +169,11 @@ export class Connection {
       url = await this.#deps.socketUrl(conversationId);
     } catch (error) {
       if (generation !== this.#generation) return;
-      if (error instanceof AuthError) return this.#setState({ status: 'closed', reason: 'auth-expired' });
+      if (error instanceof AuthError) {
+        // Refused even after the refresh the REST layer already tried: the login is dead, and says so.
+        this.#deps.authRejected();
+        return this.stop('auth-expired');
+      }
       return this.#failed(1006, true);
     }
     if (generation !== this.#generation) return;

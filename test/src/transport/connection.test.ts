@@ -68,6 +68,18 @@ describe('connection', () => {
     expect(server.sockets.handshakes.map((h) => h.result)).to.deep.equal([4001, 'open']);
   });
 
+  it('reports auth-expired when the ticket is refused even with a fresh token', async () => {
+    const server = await startServer();
+    const conversation = server.createConversation('alice');
+    const client = makeClient(server);
+    server.failNext(2, 401, { match: (_method, path) => path === '/api/chat/ws-ticket/', body: { detail: 'no', code: 'token_not_valid' } });
+    const expired = nextEvent(client, 'auth-expired');
+    void client.connect(conversation.id).catch(() => undefined);
+    expect(await expired).to.deep.equal({ reason: 'socket-rejected' });
+    expect(client.state).to.deep.equal({ status: 'closed', reason: 'auth-expired' });
+    expect(client.isAuthenticated()).to.equal(false);
+  });
+
   it('stops with forbidden on 4003 and not-found on 4004', async () => {
     const server = await startServer();
     const theirs = server.createConversation('bob');
