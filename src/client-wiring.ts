@@ -112,6 +112,7 @@ export function wireClient(options: ChatClientOptions): ClientParts {
     onRead: (r) => emit('read', r),
     onPresence: (presence) => emit('presence', presence),
     onError,
+    syncTimeoutMs: timing.ackTimeoutMs,
   });
   p.poller = new Poller(async () => (ctx.conversationId ? p.sync.fetchNew(ctx.conversationId) : undefined), timing.pollMs, logger('poll'));
   p.ownTyping = new OwnTyping(

@@ -14,7 +14,7 @@ export interface Timing {
   fallbackAfterFailures: number;
   /** Polling interval in fallback. */
   pollMs: number;
-  /** Socket ack wait before a send is retried. */
+  /** Socket ack wait before a send is retried (and before an unanswered `sync` goes over REST). */
   ackTimeoutMs: number;
   /** Outbox retry backoff base / cap for transient failures. */
   retryBaseMs: number;

@@ -35,12 +35,16 @@ export interface SyncDeps {
   onRead(change: ReadChange): void;
   onPresence(change: PresenceChange): void;
   onError(error: ValidationError): void;
+  /** How long a `sync` may go unanswered before the catch-up goes over REST instead. */
+  syncTimeoutMs: number;
 }
 
 export class ConversationSync {
   #deps: SyncDeps;
   /** Conversations with a catch-up running, and whether another one was asked for meanwhile. */
   #running = new Map<Id, boolean>();
+  /** The unanswered `sync` of a conversation: a lost `synced` must not stop catch-ups for good. */
+  #syncTimers = new Map<Id, ReturnType<typeof setTimeout>>();
 
   constructor(deps: SyncDeps) {
     this.#deps = deps;
@@ -75,14 +79,26 @@ export class ConversationSync {
     this.#running.set(conversationId, false);
     const viaSocket = !this.#deps.isSeed() && this.#deps.openConversation() === conversationId;
     if (viaSocket && this.#deps.sendFrame({ type: 'sync', after_seq: this.#deps.store.lastSeq(conversationId) })) {
+      const timer = setTimeout(() => {
+        this.#syncTimers.delete(conversationId);
+        this.#deps.log('sync unanswered: catching up over REST');
+        void this.#overRest(conversationId);
+      }, this.#deps.syncTimeoutMs);
+      this.#syncTimers.set(conversationId, timer);
       return Promise.resolve(); // finished by `synced`
     }
+    return this.#overRest(conversationId);
+  }
+
+  #overRest(conversationId: Id): Promise<void> {
     return this.fetchNew(conversationId)
       .catch((error: unknown) => this.#deps.log('catch-up failed', String(error)))
       .finally(() => this.#done(conversationId));
   }
 
   #done(conversationId: Id): void {
+    clearTimeout(this.#syncTimers.get(conversationId));
+    this.#syncTimers.delete(conversationId);
     const again = this.#running.get(conversationId);
     this.#running.delete(conversationId);
     if (again) void this.catchUp(conversationId);
@@ -90,6 +106,8 @@ export class ConversationSync {
 
   /** The socket went down: a `sync` in flight will never finish. */
   reset(): void {
+    for (const timer of this.#syncTimers.values()) clearTimeout(timer);
+    this.#syncTimers.clear();
     this.#running.clear();
   }
 

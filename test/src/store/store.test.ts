@@ -70,6 +70,19 @@ describe('store', () => {
     expect(client.messages().map((m) => m.text)).to.deep.equal(['one', 'two', 'three', 'four', 'five']);
   });
 
+  it('catches up over REST when a sync is never answered', async () => {
+    const { server, conversation, client } = await connected({ members: ['bob'] });
+    server.addMessage(conversation.id, { text: 'one' });
+    server.dropFrames((f) => f.type === 'synced');
+    server.addMessage(conversation.id, { text: 'two' }, { broadcast: false });
+    server.addMessage(conversation.id, { text: 'three' });
+    await until(() => client.messages().length === 3, 'first gap filled');
+    server.addMessage(conversation.id, { text: 'four' }, { broadcast: false });
+    server.addMessage(conversation.id, { text: 'five' });
+    await until(() => client.messages().length === 5, 'second gap filled');
+    expect(client.messages().map((m) => m.text)).to.deep.equal(['one', 'two', 'three', 'four', 'five']);
+  });
+
   it('shows typing of others, expires it by itself, and clears it when they leave', async () => {
     const { server, conversation, client } = await connected({ members: ['bob'] });
     const started = nextEvent(client, 'typing', (t) => t.isTyping);
