@@ -70,14 +70,19 @@ export function writeLimiter(ctx: AppContext): RequestHandler {
   });
 }
 
-/** One log line per request: method, path (no query string), status, duration. */
+/** A path fit for the logs: no query string, and no upload name (its unguessable URL is its only key). */
+export function loggedPath(url: string): string {
+  return url.split('?')[0]!.replace(/^\/uploads\/[^/]+/, '/uploads/:name');
+}
+
+/** One log line per request: method, path (no query string, no upload name), status, duration. */
 export function requestLog(ctx: AppContext): RequestHandler {
   return (req, res, next) => {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
       ctx.metrics.countHttp(res.statusCode);
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      ctx.log.info({ method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 10) / 10, user: res.locals.user?.id }, 'request');
+      ctx.log.info({ method: req.method, path: loggedPath(req.originalUrl), status: res.statusCode, ms: Math.round(ms * 10) / 10, user: res.locals.user?.id }, 'request');
     });
     next();
   };
@@ -96,7 +101,7 @@ export function errorHandler(ctx: AppContext): ErrorRequestHandler {
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       return void res.status(e.status).json({ detail: 'Bad request.', code: 'bad_request' });
     }
-    ctx.log.error({ err: e.message, path: req.path }, 'unhandled error');
+    ctx.log.error({ err: e.message, path: loggedPath(req.originalUrl) }, 'unhandled error');
     res.status(500).json({ detail: 'Internal server error.', code: 'server_error' });
   };
 }

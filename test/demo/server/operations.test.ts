@@ -54,7 +54,7 @@ describe('operations', () => {
   });
 });
 
-test('npm start\'s entry prints the URL and demo accounts, logs JSON without tokens or query strings, and shuts down with 1012', async (t) => {
+test('npm start\'s entry prints the URL and demo accounts, logs JSON without tokens, query strings or upload names, and shuts down with 1012', async (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const child = spawn(process.execPath, ['--import', 'tsx', 'demo/server/main.ts'], {
@@ -77,12 +77,18 @@ test('npm start\'s entry prints the URL and demo accounts, logs JSON without tok
     const { token, refresh } = await login(url, 'alice');
     const { conversation_id } = await post(url, token, 'Hello, bot!');
     await call(url, 'GET', `/api/chat/conversations/${conversation_id}/messages/?limit=5&secret=query-marker`, { token });
+    const upload = new FormData();
+    upload.append('file', new Blob([new Uint8Array(Buffer.from('%PDF-1.4\n%%EOF\n'))], { type: 'application/pdf' }), 'a.pdf');
+    const { body: attachment } = await call(url, 'POST', '/api/chat/upload/', { token, body: upload });
+    const secretName = String(attachment.file_url).split('/').pop()!;
+    assert.equal((await fetch(url + attachment.file_url)).status, 200);
     const sock = await TestSocket.open(url, conversation_id, `token=${token}`);
     child.kill('SIGTERM');
     assert.equal((await sock.closed).code, 1012);
     assert.equal(await exited, 0);
     assert.ok(!out.includes(token) && !out.includes(refresh), 'no tokens in the logs');
     assert.ok(!out.includes('query-marker') && !out.includes('token='), 'no query strings in the logs');
+    assert.ok(!out.includes(secretName), 'no upload names (their unguessable URLs are their only key) in the logs');
     const jsonLines = out.split('\n').filter((l) => l.startsWith('{'));
     assert.ok(jsonLines.length > 3);
     for (const l of jsonLines) JSON.parse(l);
