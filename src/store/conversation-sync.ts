@@ -154,7 +154,7 @@ export class ConversationSync {
       case 'read': {
         const ids = (frame.message_ids ?? []).map(toId);
         const max = ids.reduce<Id | null>((a, b) => (a === null || compareIds(b, a) > 0 ? b : a), null);
-        if (max) store.markReadUpTo(conversationId, max);
+        if (max) store.markReadUpTo(conversationId, max, frame.username);
         this.#deps.onRead({ conversationId, messageIds: ids, userId: toId(frame.user_id), username: frame.username, readAt: frame.read_at });
         return;
       }

@@ -189,8 +189,10 @@ export class MessageStore {
     this.#cb.onChange(conversationId);
   }
 
-  /** Someone else read up to `messageId`: own messages up to it become `read`. */
-  markReadUpTo(conversationId: Id, messageId: Id): void {
+  /** `reader` read up to `messageId`: own messages up to it become `read` (unless the reader is us). */
+  markReadUpTo(conversationId: Id, messageId: Id, reader: string): void {
+    // `read` is how far another participant got: our own reads (this tab or another) change nothing.
+    if (reader === this.#cb.username()) return;
     const bucket = this.#bucket(conversationId);
     let changed = false;
     for (const m of bucket.list) {

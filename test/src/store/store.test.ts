@@ -137,6 +137,17 @@ describe('store', () => {
     expect((await read).messageIds).to.deep.equal([id]);
     expect(client.messages().find((m) => m.key === bubble.clientId)!.status).to.equal('read');
   });
+
+  it('does not turn own messages read when the reader is the same user (this or another tab)', async () => {
+    const { server, conversation, client } = await connected({ members: ['bob'] });
+    const bubble = await client.send('still unread');
+    await nextEvent(client, 'message-status', (s) => s.clientId === bubble.clientId && s.status === 'sent');
+    const id = client.messages().find((m) => m.key === bubble.clientId)!.id!;
+    const read = nextEvent(client, 'read');
+    server.sockets.broadcast(Number(conversation.id), { type: 'read', message_ids: [id], user_id: '1', username: 'alice', read_at: new Date().toISOString() });
+    expect((await read).username).to.equal('alice');
+    expect(client.messages().find((m) => m.key === bubble.clientId)!.status).to.equal('sent');
+  });
 });
 
 describe('store paging', () => {
