@@ -144,7 +144,11 @@ export class ChatClient {
       } catch (error) {
         if (!(error instanceof HttpError) || (error.status !== 404 && error.status !== 405)) throw error;
         // A seed backend creates the conversation with the first user-response.
-        const stored = await postUserResponse(this.#p.http, { message: trimmed, client_id: newClientId() });
+        const stored = await postUserResponse(this.#p.http, {
+          message: trimmed,
+          client_id: newClientId(),
+          ...(options.attachmentId ? { attachment_id: options.attachmentId } : {}),
+        });
         await this.connect(stored.conversation_id);
         void this.#p.delivery.askBot(stored.conversation_id);
         return this.#p.store.list(stored.conversation_id).find((m) => m.id === stored.message_id)!;

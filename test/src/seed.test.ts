@@ -37,6 +37,17 @@ describe('a seed-only backend', () => {
     expect((await typing).userId).to.equal('2');
   });
 
+  it('sends an attachment as the first message of a new conversation', async () => {
+    const server = await startServer({ profile: 'seed' });
+    const client = makeClient(server);
+    const png = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'dot.png', { type: 'image/png' });
+    const attachment = await client.uploadAttachment(png);
+    await client.send('', { attachmentId: attachment.attachment_id });
+    const [sent] = server.requestsTo('/api/user-response/');
+    expect(sent!.status).to.equal(201);
+    expect(sent!.body).to.include({ attachment_id: attachment.attachment_id });
+  });
+
   it('reconciles its own echo by text when the echo arrives before the REST answer', async () => {
     const server = await startServer({ profile: 'seed' });
     const conversation = server.createConversation('alice');
