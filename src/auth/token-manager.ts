@@ -54,6 +54,9 @@ export class TokenManager {
     this.#unsubscribe =
       options.credentials.subscribe?.((session) => {
         if (session) this.#expired = false;
+        // A token another tab just got is as fresh as it gets: if it is due already, renewing it
+        // here would only make that tab renew ours, and so on.
+        if (session && this.#refreshAt(session.token) <= Date.now()) this.#noEarlyRefresh = session.token;
         this.#schedule();
       }) ?? (() => {});
   }

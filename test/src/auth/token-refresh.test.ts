@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { AuthError, localStorageCredentials, memoryCredentials } from '../../../src/index.js';
+import { AuthError, localStorageCredentials, memoryCredentials, type CredentialStore, type Session } from '../../../src/index.js';
 import { cleanup, makeClient, nextEvent, startServer, until } from '../../support/client-helpers.js';
 import { fakeJwt } from '../../support/mock-state.js';
 
@@ -104,6 +104,29 @@ describe('auth timing', () => {
     expect(await client.getPrompts()).to.have.length(2);
     await new Promise((r) => setTimeout(r, 300));
     expect(server.requestsTo('/api/auth/refresh')).to.have.length(2);
+  });
+
+  it('two tabs sharing a session do not refresh each other in a loop when new tokens are already due', async () => {
+    const server = await startServer({ accessTtlSeconds: 2 });
+    // One stored session seen by two tabs: a write by one tab is announced to the other, as `storage` events do.
+    let shared: Session | null = { ...server.issueTokens('alice'), username: 'alice' };
+    const listeners = new Map<string, (s: Session | null) => void>();
+    const tab = (name: string): CredentialStore => ({
+      get: () => shared,
+      set: (next) => {
+        shared = next;
+        for (const [other, listener] of listeners) if (other !== name) listener(next);
+      },
+      subscribe: (listener) => {
+        listeners.set(name, listener);
+        return () => listeners.delete(name);
+      },
+    });
+    makeClient(server, { credentials: tab('a'), timing: { refreshSkewMs: 60_000 } });
+    makeClient(server, { credentials: tab('b'), timing: { refreshSkewMs: 60_000 } });
+    await server.waitForRequest((r) => r.path === '/api/auth/refresh');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(server.requestsTo('/api/auth/refresh').length).to.be.at.most(2);
   });
 
   it('renews a token that says when it was issued at half its life when that is sooner than the skew', async () => {
