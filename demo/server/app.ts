@@ -25,6 +25,7 @@ import { cors, errorHandler, requestLog, securityHeaders, writeLimiter } from '.
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { DEMO_USERS, rateLimitsWithDefaults, type ServerOptions } from './options.js';
+import { DeliveryMarks } from './realtime/delivery-marks.js';
 import { LocalFanout, type Fanout } from './realtime/fanout.js';
 import { Hub } from './realtime/hub.js';
 import { RedisFanout } from './realtime/redis-fanout.js';
@@ -73,18 +74,12 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   const botName = options.botName ?? 'Bot';
   const storage = openSqliteStorage(join(options.dataDir, 'parley.db'), { botName });
   const metrics = new Metrics();
-  const delivered = new Map<string, number>();
-  const hub = new Hub(metrics, (c, u, seq) => {
-    // One write per (conversation, user) and new seq; a closed database during shutdown is ignored.
-    const key = `${c}:${u}`;
-    if ((delivered.get(key) ?? 0) >= seq) return;
-    delivered.set(key, seq);
-    try {
-      storage.markDelivered(c, u, seq);
-    } catch (err) {
-      log.debug({ err: (err as Error).message }, 'delivery mark skipped');
-    }
-  });
+  // A closed database during shutdown is the only expected failure: skip the marks, log it.
+  const deliveryMarks = new DeliveryMarks(
+    (marks) => storage.markDelivered(marks),
+    (err) => log.debug({ err: err.message }, 'delivery marks skipped'),
+  );
+  const hub = new Hub(metrics, (c, u, seq) => deliveryMarks.note(c, u, seq));
   let fanout: Fanout;
   try {
     fanout = options.redisUrl ? await RedisFanout.connect(options.redisUrl, hub, log) : new LocalFanout(hub);
@@ -158,6 +153,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
         clearTimeout(force);
         await bot.flush();
         await fanout.close();
+        deliveryMarks.flush();
         storage.close();
         log.info('parley server closed');
       })();

@@ -65,10 +65,14 @@ export class ChatConnection implements HubMember {
   }
 
   send(frame: ServerFrame): void {
+    this.sendRaw(JSON.stringify(frame));
+  }
+
+  sendRaw(data: string): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     // A reader that stopped reading must not grow our memory: it can reconnect and `sync`.
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) return void this.close(1013, 'too far behind');
-    this.ws.send(JSON.stringify(frame));
+    this.ws.send(data);
   }
 
   close(code: number, reason: string): void {

@@ -11,6 +11,8 @@ export interface HubMember {
   readonly userId: Id;
   readonly conversationId: Id;
   send(frame: ServerFrame): void;
+  /** Sends a frame already serialised: a broadcast is stringified once, not once per socket. */
+  sendRaw(data: string): void;
 }
 
 /** One broadcast: a frame for the sockets of a conversation, minus a socket or a user's sockets. */
@@ -52,9 +54,10 @@ export class Hub {
     if (!room) return;
     const msg = event.frame.type === 'message:new' ? event.frame.message : null;
     const deliveredTo = new Set<Id>();
+    const data = JSON.stringify(event.frame);
     for (const m of room) {
       if (m.id === event.exceptConnectionId || m.userId === event.exceptUserId) continue;
-      m.send(event.frame);
+      m.sendRaw(data);
       if (msg) {
         this.metrics.messagesFannedOut++;
         if (msg.seq !== undefined && !deliveredTo.has(m.userId)) deliveredTo.add(m.userId);

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import type { BotPrompt, Conversation, Id, LastMessage, Message, ParticipantRole } from '../../../src/types.js';
 import { migrate } from './schema.js';
 import { MESSAGE_SELECT, PARTICIPANT_SELECT, toAttachment, toConversation, toMessage, toParticipant } from './sqlite-rows.js';
-import type { AttachmentRecord, ChatStorage, InsertResult, MessageQuery, NewMessage, RefreshTokenRecord, UserRecord } from './storage.js';
+import type { AttachmentRecord, ChatStorage, DeliveryMark, InsertResult, MessageQuery, NewMessage, RefreshTokenRecord, UserRecord } from './storage.js';
 
 const DEFAULT_PROMPTS: Omit<BotPrompt, 'id'>[] = [
   { title: 'Product Search', text: 'I am looking for a product', order: 1 },
@@ -186,10 +186,13 @@ class SqliteStorage implements ChatStorage {
       .run(seq, seq, t, conversationId, userId);
     return t;
   }
-  markDelivered(conversationId: Id, userId: Id, seq: number): void {
-    this.db
-      .prepare('UPDATE chat_participant SET delivered_seq = ? WHERE conversation_id = ? AND user_id = ? AND delivered_seq < ?')
-      .run(seq, conversationId, userId, seq);
+  markDelivered(marks: DeliveryMark[]): void {
+    const update = this.db.prepare(
+      'UPDATE chat_participant SET delivered_seq = ? WHERE conversation_id = ? AND user_id = ? AND delivered_seq < ?',
+    );
+    this.db.transaction(() => {
+      for (const m of marks) update.run(m.seq, m.conversationId, m.userId, m.seq);
+    })();
   }
   private message(sql: string, ...args: unknown[]): Message | null {
     const r = this.one(sql, ...args);

@@ -16,6 +16,13 @@ import type {
   ParticipantRole,
 } from '../../../src/types.js';
 
+/** A participant's sockets received the conversation's messages up to `seq`. */
+export interface DeliveryMark {
+  conversationId: Id;
+  userId: Id;
+  seq: number;
+}
+
 /** A user as stored, with the password hash the login checks. */
 export interface UserRecord {
   id: Id;
@@ -93,7 +100,8 @@ export interface ChatStorage {
   unansweredSince(sinceIso: string, limit: number): Message[];
   /** Raises the user's read mark to `seq`; returns the read time. */
   markRead(conversationId: Id, userId: Id, seq: number): string;
-  markDelivered(conversationId: Id, userId: Id, seq: number): void;
+  /** Raises each participant's delivered seq (never lowers it), all in one transaction. */
+  markDelivered(marks: DeliveryMark[]): void;
 
   createAttachment(a: Omit<AttachmentRecord, 'attachment_id' | 'file_url' | 'message_id' | 'created_at'>): AttachmentRecord;
   getAttachment(id: Id): AttachmentRecord | null;
