@@ -1,6 +1,8 @@
 /**
  * Runs the bot: every user message gets exactly one reply after `delayMs`, with `typing` as user
- * `bot` while it is written. A reply is keyed by the message it answers (unique in the database),
+ * `bot` while it is written: `true` when the bot starts on a conversation (refreshed every few
+ * seconds while a burst keeps it busy, as clients expire typing after about 5 s), `false` once its
+ * last pending reply there is written — not one pair of frames per message. A reply is keyed by the message it answers (unique in the database),
  * so a second run, here or on another instance, writes and broadcasts nothing.
  */
 import type { Message } from '../../../src/types.js';
@@ -10,6 +12,9 @@ import type { Fanout } from '../realtime/fanout.js';
 import type { ChatStorage } from '../storage/storage.js';
 import { collectReply, type Bot } from './bot.js';
 
+/** Clients expire typing after ~5 s without an update: a busy bot says it again after this long. */
+const TYPING_REFRESH_MS = 3000;
+
 interface Job {
   timer: NodeJS.Timeout | null;
   start: () => void;
@@ -18,6 +23,8 @@ interface Job {
 
 export class BotRunner {
   private readonly jobs = new Map<string, Job>();
+  /** Per conversation: replies pending and when `typing: true` was last said. */
+  private readonly busy = new Map<string, { pending: number; saidAt: number }>();
 
   constructor(
     private readonly bot: Bot,
@@ -31,7 +38,7 @@ export class BotRunner {
   /** Schedules the reply to a freshly stored user message. */
   schedule(message: Message): void {
     if (this.jobs.has(message.id)) return;
-    this.typing(message.conversation_id, true);
+    this.startTyping(message.conversation_id);
     let start!: () => void;
     const started = new Promise<void>((resolve) => (start = resolve));
     const job: Job = { timer: null, start, done: started.then(() => this.write(message)) };
@@ -41,7 +48,7 @@ export class BotRunner {
       .catch((err: Error) => this.log.error({ err: err.message, message_id: message.id }, 'bot reply failed'))
       .finally(() => {
         this.jobs.delete(message.id);
-        this.typing(message.conversation_id, false);
+        this.stopTyping(message.conversation_id);
       });
   }
 
@@ -89,6 +96,24 @@ export class BotRunner {
       this.fanout.publish({ conversationId: reply.conversation_id, frame: { type: 'message:new', message: reply } });
     }
     return reply;
+  }
+
+  private startTyping(conversationId: string): void {
+    const now = Date.now();
+    const state = this.busy.get(conversationId) ?? { pending: 0, saidAt: 0 };
+    state.pending += 1;
+    this.busy.set(conversationId, state);
+    if (state.pending === 1 || now - state.saidAt >= TYPING_REFRESH_MS) {
+      state.saidAt = now;
+      this.typing(conversationId, true);
+    }
+  }
+
+  private stopTyping(conversationId: string): void {
+    const state = this.busy.get(conversationId);
+    if (!state || --state.pending > 0) return;
+    this.busy.delete(conversationId);
+    this.typing(conversationId, false);
   }
 
   private typing(conversationId: string, isTyping: boolean): void {

@@ -67,6 +67,8 @@ describe('bot in the server', () => {
 
   test('the bot answers a REST message on the socket with typing as user bot, true then false, exactly once', async () => {
     const { conversation_id } = await post(s.url, token, 'first');
+    // bot-response waits for the reply to "first": the bot is idle in this conversation again.
+    await call(s.url, 'POST', '/api/bot-response/', { token, body: { conversation_id } });
     const sock = await TestSocket.open(s.url, conversation_id, `token=${token}`);
     try {
       const { message_id } = await post(s.url, token, 'hi', { conversation_id });
@@ -92,5 +94,38 @@ describe('bot in the server', () => {
     await post(s.url, bob, 'bye', { conversation_id });
     const r = await call(s.url, 'POST', '/api/bot-response/', { token, body: { conversation_id } });
     assert.match(r.body.message, /^Goodbye!/);
+  });
+});
+
+describe('bot typing during a burst', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startServer({ botDelayMs: 1500 });
+  });
+  after(async () => {
+    await s.stop();
+  });
+
+  test('five messages while the bot is busy get five replies under one typing true and one typing false', async () => {
+    const { token } = await login(s.url, 'alice');
+    const { conversation_id } = await post(s.url, token, 'first');
+    const sock = await TestSocket.open(s.url, conversation_id, `token=${token}`);
+    try {
+      // The reply to "first" may still be pending: let it finish before counting.
+      await sock.next('message:new', (f) => f.message.type === 'bot', 10_000);
+      await sock.next('typing', (f) => f.username === 'bot' && f.is_typing === false, 10_000);
+      const from = sock.frames.length;
+      // Posted together, so all five are scheduled well within the bot's 3 s typing refresh.
+      await Promise.all(['one', 'two', 'three', 'four', 'five'].map((text) => post(s.url, token, text, { conversation_id })));
+      await sock.next('typing', (f) => f.username === 'bot' && f.is_typing === false && sock.frames.indexOf(f) >= from, 15_000);
+      const burst = sock.frames.slice(from);
+      const botTyping = burst.filter((f) => f.type === 'typing' && f.username === 'bot');
+      assert.deepEqual(botTyping.map((f) => (f as { is_typing: boolean }).is_typing), [true, false]);
+      const replies = burst.filter((f) => f.type === 'message:new' && (f as { message: { type: string } }).message.type === 'bot');
+      assert.equal(replies.length, 5);
+      assert.ok(burst.indexOf(botTyping[1]!) > burst.indexOf(replies.at(-1)!), 'typing false comes after the last reply');
+    } finally {
+      await sock.close();
+    }
   });
 });
