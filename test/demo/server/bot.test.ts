@@ -120,8 +120,8 @@ describe('bot typing during a burst', () => {
       await sock.next('typing', (f) => f.username === 'bot' && f.is_typing === false && sock.frames.indexOf(f) >= from, 15_000);
       const burst = sock.frames.slice(from);
       const botTyping = burst.filter((f) => f.type === 'typing' && f.username === 'bot');
-      assert.deepEqual(botTyping.map((f) => (f as { is_typing: boolean }).is_typing), [true, false]);
-      const replies = burst.filter((f) => f.type === 'message:new' && (f as { message: { type: string } }).message.type === 'bot');
+      assert.deepEqual(botTyping.map((f) => f.is_typing as boolean), [true, false]);
+      const replies = burst.filter((f) => f.type === 'message:new' && f.message.type === 'bot');
       assert.equal(replies.length, 5);
       assert.ok(burst.indexOf(botTyping[1]!) > burst.indexOf(replies.at(-1)!), 'typing false comes after the last reply');
     } finally {
