@@ -35,18 +35,26 @@ class SqliteStorage implements ChatStorage {
     this.db.pragma('foreign_keys = ON');
     migrate(this.db);
     this.db.transaction(() => {
-      const prompts = this.db.prepare('SELECT COUNT(*) AS n FROM chat_botprompt').get() as { n: number };
+      const prompts = this.stmt('SELECT COUNT(*) AS n FROM chat_botprompt').get() as { n: number };
       if (prompts.n > 0) return;
-      const ins = this.db.prepare('INSERT INTO chat_botprompt (title, text, "order") VALUES (?, ?, ?)');
+      const ins = this.stmt('INSERT INTO chat_botprompt (title, text, "order") VALUES (?, ?, ?)');
       for (const p of DEFAULT_PROMPTS) ins.run(p.title, p.text, p.order);
     }).immediate();
   }
 
+  /** Statements compiled once per SQL text: compiling is most of a small query's cost. */
+  private readonly statements = new Map<string, Database.Statement>();
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
+
   private one(sql: string, ...args: unknown[]): Row | undefined {
-    return this.db.prepare(sql).get(...args) as Row | undefined;
+    return this.stmt(sql).get(...args) as Row | undefined;
   }
   private all(sql: string, ...args: unknown[]): Row[] {
-    return this.db.prepare(sql).all(...args) as Row[];
+    return this.stmt(sql).all(...args) as Row[];
   }
 
   // ------------------------------------------------------------------ users
@@ -75,7 +83,7 @@ class SqliteStorage implements ChatStorage {
   createConversation(title: string, ownerId: Id): Conversation {
     const id = this.db.transaction(() => {
       const t = now();
-      const r = this.db.prepare('INSERT INTO chat_conversation (title, created_at, updated_at) VALUES (?, ?, ?)').run(title, t, t);
+      const r = this.stmt('INSERT INTO chat_conversation (title, created_at, updated_at) VALUES (?, ?, ?)').run(title, t, t);
       this.db
         .prepare('INSERT INTO chat_participant (conversation_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)')
         .run(r.lastInsertRowid, ownerId, 'owner', t);
@@ -141,7 +149,7 @@ class SqliteStorage implements ChatStorage {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(input.conversationId, c.last_seq, input.clientId ?? null, input.type, input.text, input.senderId, input.attachmentId ?? null, input.replyToId ?? null, t);
-      if (input.attachmentId) this.db.prepare('UPDATE chat_attachment SET message_id = ? WHERE id = ?').run(r.lastInsertRowid, input.attachmentId);
+      if (input.attachmentId) this.stmt('UPDATE chat_attachment SET message_id = ? WHERE id = ?').run(r.lastInsertRowid, input.attachmentId);
       return { message: this.getMessage(String(r.lastInsertRowid))!, created: true };
     }).immediate();
   }
@@ -187,7 +195,7 @@ class SqliteStorage implements ChatStorage {
     return t;
   }
   markDelivered(marks: DeliveryMark[]): void {
-    const update = this.db.prepare(
+    const update = this.stmt(
       'UPDATE chat_participant SET delivered_seq = ? WHERE conversation_id = ? AND user_id = ? AND delivered_seq < ?',
     );
     this.db.transaction(() => {
@@ -221,7 +229,7 @@ class SqliteStorage implements ChatStorage {
     return this.all('SELECT * FROM chat_attachment WHERE message_id IS NULL AND created_at < ?', beforeIso).map(toAttachment);
   }
   deleteAttachment(id: Id): void {
-    this.db.prepare('DELETE FROM chat_attachment WHERE id = ? AND message_id IS NULL').run(id);
+    this.stmt('DELETE FROM chat_attachment WHERE id = ? AND message_id IS NULL').run(id);
   }
 
   listPrompts(): BotPrompt[] {
@@ -232,8 +240,8 @@ class SqliteStorage implements ChatStorage {
 
   // ------------------------------------------------------------------ socket tickets
   createTicket(ticket: string, userId: Id, conversationId: Id, expiresAt: number): void {
-    this.db.prepare('DELETE FROM chat_wsticket WHERE expires_at < ?').run(Date.now());
-    this.db.prepare('INSERT INTO chat_wsticket (ticket, user_id, conversation_id, expires_at) VALUES (?, ?, ?, ?)').run(ticket, userId, conversationId, expiresAt);
+    this.stmt('DELETE FROM chat_wsticket WHERE expires_at < ?').run(Date.now());
+    this.stmt('INSERT INTO chat_wsticket (ticket, user_id, conversation_id, expires_at) VALUES (?, ?, ?, ?)').run(ticket, userId, conversationId, expiresAt);
   }
   spendTicket(ticket: string) {
     const r = this.one('DELETE FROM chat_wsticket WHERE ticket = ? RETURNING user_id, conversation_id, expires_at', ticket);
@@ -242,7 +250,7 @@ class SqliteStorage implements ChatStorage {
 
   // ------------------------------------------------------------------ refresh tokens
   saveRefreshToken(rec: Omit<RefreshTokenRecord, 'rotated_at' | 'revoked'>): void {
-    this.db.prepare('INSERT INTO auth_refresh_token (jti, family, user_id, expires_at) VALUES (?, ?, ?, ?)').run(rec.jti, rec.family, rec.user_id, rec.expires_at);
+    this.stmt('INSERT INTO auth_refresh_token (jti, family, user_id, expires_at) VALUES (?, ?, ?, ?)').run(rec.jti, rec.family, rec.user_id, rec.expires_at);
   }
   getRefreshToken(jti: string): RefreshTokenRecord | null {
     const r = this.one('SELECT * FROM auth_refresh_token WHERE jti = ?', jti);
@@ -250,14 +258,14 @@ class SqliteStorage implements ChatStorage {
     return { jti: r.jti as string, family: r.family as string, user_id: String(r.user_id), expires_at: r.expires_at as number, rotated_at: (r.rotated_at as number | null) ?? null, revoked: r.revoked === 1 };
   }
   markRotated(jti: string, at: number): number {
-    this.db.prepare('UPDATE auth_refresh_token SET rotated_at = ? WHERE jti = ? AND rotated_at IS NULL').run(at, jti);
+    this.stmt('UPDATE auth_refresh_token SET rotated_at = ? WHERE jti = ? AND rotated_at IS NULL').run(at, jti);
     return this.one('SELECT rotated_at FROM auth_refresh_token WHERE jti = ?', jti)?.rotated_at as number;
   }
   revokeRefreshToken(jti: string): void {
-    this.db.prepare('UPDATE auth_refresh_token SET revoked = 1 WHERE jti = ?').run(jti);
+    this.stmt('UPDATE auth_refresh_token SET revoked = 1 WHERE jti = ?').run(jti);
   }
   revokeFamily(family: string): void {
-    this.db.prepare('UPDATE auth_refresh_token SET revoked = 1 WHERE family = ?').run(family);
+    this.stmt('UPDATE auth_refresh_token SET revoked = 1 WHERE family = ?').run(family);
   }
 
   async backup(file: string): Promise<void> {
