@@ -69,8 +69,7 @@ class SqliteStorage implements ChatStorage {
   }
   createUser(u: { username: string; passwordHash: string; displayName: string }): UserRecord {
     // OR IGNORE: another instance seeding the same user at the same moment is not an error.
-    this.db
-      .prepare('INSERT OR IGNORE INTO accounts_user (username, password_hash, display_name, created_at) VALUES (?, ?, ?, ?)')
+    this.stmt('INSERT OR IGNORE INTO accounts_user (username, password_hash, display_name, created_at) VALUES (?, ?, ?, ?)')
       .run(u.username, u.passwordHash, u.displayName, now());
     return this.findUserByUsername(u.username)!;
   }
@@ -84,8 +83,7 @@ class SqliteStorage implements ChatStorage {
     const id = this.db.transaction(() => {
       const t = now();
       const r = this.stmt('INSERT INTO chat_conversation (title, created_at, updated_at) VALUES (?, ?, ?)').run(title, t, t);
-      this.db
-        .prepare('INSERT INTO chat_participant (conversation_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)')
+      this.stmt('INSERT INTO chat_participant (conversation_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)')
         .run(r.lastInsertRowid, ownerId, 'owner', t);
       return String(r.lastInsertRowid);
     }).immediate();
@@ -122,8 +120,7 @@ class SqliteStorage implements ChatStorage {
     ).map((r) => this.conversationFrom(r));
   }
   addParticipant(conversationId: Id, userId: Id, role: ParticipantRole) {
-    const r = this.db
-      .prepare('INSERT OR IGNORE INTO chat_participant (conversation_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)')
+    const r = this.stmt('INSERT OR IGNORE INTO chat_participant (conversation_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)')
       .run(conversationId, userId, role, now());
     const row = this.one(`${PARTICIPANT_SELECT} WHERE p.conversation_id = ? AND p.user_id = ?`, conversationId, userId)!;
     return { participant: toParticipant(row), created: r.changes === 1 };
@@ -131,7 +128,8 @@ class SqliteStorage implements ChatStorage {
 
   // ------------------------------------------------------------------ messages
   insertMessage(input: NewMessage): InsertResult {
-    return this.db.transaction((): InsertResult => {
+    // Built once: a transaction function compiles its BEGIN/COMMIT statements when created.
+    this.insertTx ??= this.db.transaction((input: NewMessage): InsertResult => {
       if (input.clientId && input.senderId) {
         const existing = this.findByClientId(input.senderId, input.clientId);
         if (existing) return { message: existing, created: false };
@@ -143,16 +141,17 @@ class SqliteStorage implements ChatStorage {
       const t = now();
       const c = this.one('UPDATE chat_conversation SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq', t, input.conversationId);
       if (!c) throw new Error(`conversation ${input.conversationId} does not exist`);
-      const r = this.db
-        .prepare(
+      const r = this.stmt(
           `INSERT INTO chat_message (conversation_id, seq, client_id, type, text, sender_id, attachment_id, reply_to_id, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(input.conversationId, c.last_seq, input.clientId ?? null, input.type, input.text, input.senderId, input.attachmentId ?? null, input.replyToId ?? null, t);
       if (input.attachmentId) this.stmt('UPDATE chat_attachment SET message_id = ? WHERE id = ?').run(r.lastInsertRowid, input.attachmentId);
       return { message: this.getMessage(String(r.lastInsertRowid))!, created: true };
-    }).immediate();
+    });
+    return this.insertTx.immediate(input);
   }
+  private insertTx: Database.Transaction<(input: NewMessage) => InsertResult> | undefined;
   findByClientId(senderId: Id, clientId: string): Message | null {
     return this.message(`${MESSAGE_SELECT} WHERE m.sender_id = ? AND m.client_id = ?`, senderId, clientId);
   }
@@ -186,8 +185,7 @@ class SqliteStorage implements ChatStorage {
   }
   markRead(conversationId: Id, userId: Id, seq: number): string {
     const t = now();
-    this.db
-      .prepare(
+    this.stmt(
         `UPDATE chat_participant SET last_read_seq = MAX(last_read_seq, ?), delivered_seq = MAX(delivered_seq, ?), last_read_at = ?
          WHERE conversation_id = ? AND user_id = ?`,
       )
@@ -209,8 +207,7 @@ class SqliteStorage implements ChatStorage {
 
   // ------------------------------------------------------------------ attachments
   createAttachment(a: Omit<AttachmentRecord, 'attachment_id' | 'file_url' | 'message_id' | 'created_at'>): AttachmentRecord {
-    const r = this.db
-      .prepare(
+    const r = this.stmt(
         `INSERT INTO chat_attachment (uploader_id, conversation_id, stored_name, file_name, file_size, content_type, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
