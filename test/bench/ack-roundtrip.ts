@@ -4,10 +4,9 @@
  *   reference server (durable SQLite write), beside a bare browser WebSocket to a raw `ws` echo server;
  * - Node: a raw protocol client (`ws`) against the reference server, beside the same echo.
  */
-import type { AddressInfo } from 'node:net';
-import WebSocket, { WebSocketServer } from 'ws';
+import WebSocket from 'ws';
 import { openParleyPage } from './browser-page.js';
-import { BENCH_PASSWORD, checkAborted, launchChromium, percentile, sleep, startParley, type BenchContext, type Measure } from './support.js';
+import { BENCH_PASSWORD, checkAborted, launchChromium, percentile, sleep, startParley, startRawWsServer, type BenchContext, type Measure } from './support.js';
 import { errorRow, type Row } from './table.js';
 
 const WARMUP = 50;
@@ -18,18 +17,8 @@ const GOAL = '<= 2x raw';
 const GAP_MS = 5;
 
 /** A `ws` server that sends every frame straight back. */
-async function startEcho(ctx: BenchContext): Promise<string> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
-  await new Promise<void>((resolve) => wss.once('listening', resolve));
-  ctx.defer(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        wss.close(() => resolve());
-      }),
-  );
-  wss.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
-  return `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
+function startEcho(ctx: BenchContext): Promise<string> {
+  return startRawWsServer(ctx, (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
 }
 
 /** Opens a Node socket; resolves once `ready(frame)` is true for a received frame (or on open). */

@@ -4,10 +4,9 @@
  * parses the frame and broadcasts a protocol-shaped `message:new` to every socket. The clients run
  * in a worker thread for both.
  */
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { describeFailure, runFanoutClients, type FanoutResult } from './fanout-clients.js';
-import { percentile, startParley, type BenchContext, type Measure } from './support.js';
+import { percentile, startParley, startRawWsServer, type BenchContext, type Measure } from './support.js';
 import type { Row } from './table.js';
 
 export const FANOUT_SOCKETS = 100;
@@ -16,18 +15,9 @@ const ROUND_TIMEOUT_MS = 60_000;
 
 /** The anchor: a bare `ws` broadcast server on 127.0.0.1; closed when the measure ends. */
 async function startRawBroadcast(ctx: BenchContext): Promise<string> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
-  await new Promise<void>((resolve) => wss.once('listening', resolve));
-  ctx.defer(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        wss.close(() => resolve());
-      }),
-  );
   const sockets = new Set<WebSocket>();
   let seq = 0;
-  wss.on('connection', (ws) => {
+  return startRawWsServer(ctx, (ws) => {
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
     ws.on('message', (data) => {
@@ -52,7 +42,6 @@ async function startRawBroadcast(ctx: BenchContext): Promise<string> {
       ws.send(JSON.stringify({ type: 'message:ack', client_id: frame.client_id, message_id: message.id, seq }));
     });
   });
-  return `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
 }
 
 /** Rounds after the warm-up one; the median is reported. */

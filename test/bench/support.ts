@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { ParleyServer } from '../../demo/server/index.js';
 import type { Row } from './table.js';
 
@@ -292,4 +293,19 @@ export async function startTcpProxy(ctx: BenchContext, targetPort: number): Prom
       down = false;
     },
   };
+}
+
+/** A bare `ws` server on 127.0.0.1, an anchor; it and its clients are closed when the measure ends. */
+export async function startRawWsServer(ctx: BenchContext, onConnection: (ws: WebSocket) => void): Promise<string> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  await new Promise<void>((resolve) => wss.once('listening', resolve));
+  ctx.defer(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close(() => resolve());
+      }),
+  );
+  wss.on('connection', onConnection);
+  return `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
 }
