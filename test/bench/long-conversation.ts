@@ -82,19 +82,21 @@ async function scrollThrough(args: { total: number; budgetMs: number }): Promise
   let steps = 0;
   let lastSignature = '';
   let stalledSince = performance.now();
+  const result = (reachedTop: boolean, error?: string) => ({
+    reachedTop,
+    maxBubbles,
+    finalBubbles: bubbles().length,
+    held: el.client?.messages().length ?? -1,
+    steps,
+    ms: performance.now() - started,
+    ...(error ? { error } : {}),
+  });
   while (performance.now() - started < args.budgetMs) {
     const log = root.querySelector<HTMLElement>('[part="messages"]');
     if (!log) return { reachedTop: false, maxBubbles, finalBubbles: 0, held: 0, steps, ms: 0, error: 'no [part="messages"] log' };
     const held = el.client?.messages() ?? [];
     if (held.length >= args.total && bubbles()[0]?.getAttribute('data-key') === held[0]?.key) {
-      return {
-        reachedTop: true,
-        maxBubbles,
-        finalBubbles: bubbles().length,
-        held: el.client?.messages().length ?? -1,
-        steps,
-        ms: performance.now() - started,
-      };
+      return result(true);
     }
     if (log.scrollTop === 0) log.dispatchEvent(new Event('scroll'));
     else log.scrollTop = 0;
@@ -107,26 +109,10 @@ async function scrollThrough(args: { total: number; budgetMs: number }): Promise
       lastSignature = signature;
       stalledSince = performance.now();
     } else if (performance.now() - stalledSince > 10_000) {
-      return {
-        reachedTop: false,
-        maxBubbles,
-        finalBubbles: bubbles().length,
-        held: el.client?.messages().length ?? -1,
-        steps,
-        ms: performance.now() - started,
-        error: `scrolling stalled for 10 s at ${el.client?.messages().length} messages held`,
-      };
+      return result(false, `scrolling stalled for 10 s at ${el.client?.messages().length} messages held`);
     }
   }
-  return {
-    reachedTop: false,
-    maxBubbles,
-    finalBubbles: bubbles().length,
-    held: el.client?.messages().length ?? -1,
-    steps,
-    ms: performance.now() - started,
-    error: `did not reach the oldest message within ${args.budgetMs / 1000} s`,
-  };
+  return result(false, `did not reach the oldest message within ${args.budgetMs / 1000} s`);
 }
 
 export const longConversation: Measure = {
