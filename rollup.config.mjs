@@ -42,7 +42,12 @@ export default [
     input: { index: 'src/index.ts', elements: 'components/elements.ts' },
     external,
     plugins: [dts({ tsconfig: './tsconfig.json', compilerOptions: { types: [] } })],
-    output: { dir: 'dist/esm', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
+    output: {
+      dir: 'dist/esm',
+      format: 'es',
+      entryFileNames: '[name].d.ts',
+      chunkFileNames: 'chunks/[name]-[hash].d.ts',
+    },
   },
   {
     input: 'components/script-tag.ts',

@@ -14,7 +14,9 @@ export default {
   testFramework: { config: { timeout: 10000 } },
   testsFinishTimeout: 300000,
   browserStartTimeout: 60000,
-  plugins: [esbuildPlugin({ ts: true, tsconfig: new URL('./tsconfig.json', import.meta.url).pathname, target: 'es2022' })],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: new URL('./tsconfig.json', import.meta.url).pathname, target: 'es2022' }),
+  ],
   middleware: [
     // A real HTTP/1.1 upload sink (no service worker can stand in for upload progress): it reads the
     // body slowly, so the browser reports progress as the bytes leave, then answers 201 with the size.

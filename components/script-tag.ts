@@ -31,7 +31,8 @@ interface ParleyStub {
 function withElement<T>(fn: (el: ParleyChat) => T): Promise<T> {
   const el = document.querySelector('parley-chat');
   if (el) return Promise.resolve(el).then(fn);
-  if (document.readyState !== 'loading') return Promise.reject(new client.ParleyError('Parley: no <parley-chat> on the page'));
+  if (document.readyState !== 'loading')
+    return Promise.reject(new client.ParleyError('Parley: no <parley-chat> on the page'));
   return new Promise((resolve, reject) =>
     document.addEventListener('DOMContentLoaded', () => withElement(fn).then(resolve, reject), { once: true }),
   );

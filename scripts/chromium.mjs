@@ -1,7 +1,12 @@
 // Where Debian's Chromium (or another one named by CHROME_PATH) lives. npm cannot download browsers here.
 import { existsSync } from 'node:fs';
 
-const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const candidates = [
+  process.env.CHROME_PATH,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+];
 
 /** The Chromium executable, or undefined when none is installed. */
 export function findChromium() {

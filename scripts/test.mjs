@@ -47,9 +47,14 @@ function nodeSuite(name, files, extra = []) {
   const tap = `.tmp/${name}.tap`;
   rmSync(tap, { force: true });
   const status = run(name, process.execPath, [
-    '--import', 'tsx', '--test', ...extra,
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+    '--import',
+    'tsx',
+    '--test',
+    ...extra,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
     ...files,
   ]);
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
@@ -65,7 +70,9 @@ function browserSuite(name) {
   if (only.length && !only.includes(name)) return;
   const file = '.tmp/wtr-counts.json';
   rmSync(file, { force: true });
-  const status = run(name, process.execPath, ['node_modules/@web/test-runner/dist/bin.js'], { PARLEY_WTR_COUNTS: file });
+  const status = run(name, process.execPath, ['node_modules/@web/test-runner/dist/bin.js'], {
+    PARLEY_WTR_COUNTS: file,
+  });
   const counts = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { passed: 0, failed: 0, sessionErrors: 0 };
   let fail = counts.failed + counts.sessionErrors;
   if (status !== 0 && fail === 0) fail = 1;
@@ -74,6 +81,7 @@ function browserSuite(name) {
   report.push(`${name}: ${counts.passed} passed, ${fail} failed`);
 }
 
+step('format', process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '.']);
 step('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']);
 step('build', process.execPath, ['node_modules/rollup/dist/bin/rollup', '-c', 'rollup.config.mjs']);
 browserSuite('browser');

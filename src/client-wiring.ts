@@ -114,7 +114,11 @@ export function wireClient(options: ChatClientOptions): ClientParts {
     onError,
     syncTimeoutMs: timing.ackTimeoutMs,
   });
-  p.poller = new Poller(async () => (ctx.conversationId ? p.sync.fetchNew(ctx.conversationId) : undefined), timing.pollMs, logger('poll'));
+  p.poller = new Poller(
+    async () => (ctx.conversationId ? p.sync.fetchNew(ctx.conversationId) : undefined),
+    timing.pollMs,
+    logger('poll'),
+  );
   p.ownTyping = new OwnTyping(
     (isTyping) => {
       const id = ctx.conversationId;

@@ -135,7 +135,10 @@ export class ChatClient {
   async send(text: string, options: SendOptions = {}): Promise<ChatMessage> {
     const trimmed = text.trim();
     if (!trimmed && !options.attachmentId) {
-      throw new ValidationError('Cannot send an empty message', { code: 'invalid', fields: { message: ['This field may not be blank.'] } });
+      throw new ValidationError('Cannot send an empty message', {
+        code: 'invalid',
+        fields: { message: ['This field may not be blank.'] },
+      });
     }
     let conversationId = options.conversationId ?? this.#p.ctx.conversationId;
     if (!conversationId) {
@@ -193,7 +196,10 @@ export class ChatClient {
 
   /** Uploads a file (JPEG, PNG, GIF, WebP or PDF, at most 10 MiB) for use as `attachmentId` in `send`. */
   uploadAttachment(file: Blob & { name?: string }, options: UploadOptions = {}): Promise<Attachment> {
-    return uploadAttachment(this.#p.http, file, { ...options, conversationId: options.conversationId ?? this.#p.ctx.conversationId });
+    return uploadAttachment(this.#p.http, file, {
+      ...options,
+      conversationId: options.conversationId ?? this.#p.ctx.conversationId,
+    });
   }
 
   /** A page of the user's conversations, newest first; pass `next` back as `cursor`. */

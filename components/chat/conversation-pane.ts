@@ -40,13 +40,17 @@ export class ConversationPane {
   readonly #retries: RetryController;
   readonly #markdown: MarkdownCache;
 
-  constructor(host: ReactiveControllerHost, private readonly context: ConversationPaneContext) {
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly context: ConversationPaneContext,
+  ) {
     const { chat, locale } = context;
     const client = () => chat.client;
     this.scroll = new ScrollController(host, {
       log: context.log,
       messages: () => chat.messages,
-      loadOlder: () => chat.quietly(chat.client?.loadOlder(chat.client.getConversationId() ?? undefined) ?? Promise.resolve(false)),
+      loadOlder: () =>
+        chat.quietly(chat.client?.loadOlder(chat.client.getConversationId() ?? undefined) ?? Promise.resolve(false)),
       error: context.error,
     });
     this.uploads = new UploadsController(host, {
@@ -104,17 +108,18 @@ export class ConversationPane {
     }
     const messages = chat.messages;
     return html`${renderMessageLog({
-        strings: s,
-        messages,
-        start: this.scroll.window.start,
-        end: this.scroll.window.end,
-        loadingOlder: this.scroll.loadingOlder,
-        empty: messages.length === 0 && !conversations.resuming,
-        onScroll: this.scroll.onScroll,
-        renderMessage: (m, previous) => this.#renderMessage(m, previous),
-      })}
-      ${renderTyping(s, chat.typing)}
-      ${conversations.resuming
+      strings: s,
+      messages,
+      start: this.scroll.window.start,
+      end: this.scroll.window.end,
+      loadingOlder: this.scroll.loadingOlder,
+      empty: messages.length === 0 && !conversations.resuming,
+      onScroll: this.scroll.onScroll,
+      renderMessage: (m, previous) => this.#renderMessage(m, previous),
+    })}
+    ${renderTyping(s, chat.typing)}
+    ${
+      conversations.resuming
         ? nothing
         : renderComposer({
             strings: s,
@@ -127,7 +132,8 @@ export class ConversationPane {
             onPaste: this.uploads.onPaste,
             onSend: (input) => this.#sendFrom(input),
             onPick: (files) => this.uploads.add(files ? [...files] : []),
-          })}`;
+          })
+    }`;
   }
 
   #renderMessage(m: ChatMessage, previous: ChatMessage | undefined): TemplateResult {

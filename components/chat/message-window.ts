@@ -29,7 +29,8 @@ export class MessageWindow {
       this.start = Math.max(0, len - size);
     } else {
       const size = this.end - this.start;
-      let index = list[this.start]?.key === this.#startKey ? this.start : list.findIndex((m) => m.key === this.#startKey);
+      let index =
+        list[this.start]?.key === this.#startKey ? this.start : list.findIndex((m) => m.key === this.#startKey);
       if (index < 0) index = Math.min(this.start, Math.max(0, len - size));
       this.start = index;
       this.end = Math.min(len, index + size);

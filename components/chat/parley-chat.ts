@@ -15,7 +15,12 @@ import { renderHeader } from './views/header.js';
 import { renderLauncher } from './views/launcher.js';
 import { renderLogin } from './views/login-form.js';
 
-export type { ConnectionChangeDetail, ConversationChangeDetail, ErrorEventDetail, MessageEventDetail } from './dom-events.js';
+export type {
+  ConnectionChangeDetail,
+  ConversationChangeDetail,
+  ErrorEventDetail,
+  MessageEventDetail,
+} from './dom-events.js';
 
 /** Where the launcher sits; the panel opens from that corner and always stays on screen. */
 export type ParleyPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left';
@@ -115,7 +120,13 @@ export class ParleyChat extends LitElement {
   });
   #session: SessionController = new SessionController(this, {
     chat: this.#controller,
-    clientOptions: () => ({ apiUrl: this.apiUrl, token: this.token, getToken: this.getToken, session: this.session, botName: this.botName }),
+    clientOptions: () => ({
+      apiUrl: this.apiUrl,
+      token: this.token,
+      getToken: this.getToken,
+      session: this.session,
+      botName: this.botName,
+    }),
     strings: () => this.#locale.strings,
     clientChanged: () => this.#pane.scroll.reset(),
     resume: () => this.#conversations.resume(),
@@ -147,7 +158,11 @@ export class ParleyChat extends LitElement {
     announce: (text) => (this.announcement = text),
     error: (e) => this.#emitError(e),
   });
-  #unread = new UnreadController(this, { client: () => this.client, isOpen: () => this.isOpen, signedIn: () => this.#session.signedIn });
+  #unread = new UnreadController(this, {
+    client: () => this.client,
+    isOpen: () => this.isOpen,
+    signedIn: () => this.#session.signedIn,
+  });
   #lastConversation: Id | null | undefined = undefined;
 
   /** The ChatClient behind the widget. Set it to share a client; by default the element creates one. */
@@ -220,7 +235,8 @@ export class ParleyChat extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.#locale.update() || changed.has('apiUrl')) this.#pane.clearRendered();
-    const clientOptions = changed.has('apiUrl') || changed.has('session') || changed.has('token') || changed.has('getToken');
+    const clientOptions =
+      changed.has('apiUrl') || changed.has('session') || changed.has('token') || changed.has('getToken');
     if (clientOptions && this.hasUpdated) this.#session.dropOwnClient();
     if (!this.client) this.#session.ensureClient();
     if (changed.has('conversationId') && this.hasUpdated && this.conversationId && this.#session.signedIn) {
@@ -248,9 +264,18 @@ export class ParleyChat extends LitElement {
     const uploads = this.#pane.uploads;
     return html`<div class="root" dir=${s.dir} lang=${this.#locale.lang}>
       ${renderLauncher({ strings: s, open: this.isOpen, unread: this.#unread.count, onToggle: () => this.toggle() })}
-      <section part="panel" id="panel" class="panel ${uploads.dragging ? 'dragging' : ''}" role="dialog"
-        aria-labelledby="title" ?hidden=${!this.isOpen} @keydown=${this.#onPanelKeydown}
-        @dragover=${uploads.onDragOver} @dragleave=${uploads.onDragLeave} @drop=${uploads.onDrop}>
+      <section
+        part="panel"
+        id="panel"
+        class="panel ${uploads.dragging ? 'dragging' : ''}"
+        role="dialog"
+        aria-labelledby="title"
+        ?hidden=${!this.isOpen}
+        @keydown=${this.#onPanelKeydown}
+        @dragover=${uploads.onDragOver}
+        @dragleave=${uploads.onDragLeave}
+        @drop=${uploads.onDrop}
+      >
         ${renderHeader({
           strings: s,
           botName: this.botName,
@@ -263,9 +288,16 @@ export class ParleyChat extends LitElement {
           onSignOut: () => void this.logout().catch((e) => this.#emitError(e)),
           onClose: () => this.#closeAndReturnFocus(),
         })}
-        ${signedIn
-          ? this.#pane.render()
-          : renderLogin({ strings: s, error: loginError, busy: loginBusy, onSubmit: (u, p) => void this.login(u, p).catch(() => {}) })}
+        ${
+          signedIn
+            ? this.#pane.render()
+            : renderLogin({
+                strings: s,
+                error: loginError,
+                busy: loginBusy,
+                onSubmit: (u, p) => void this.login(u, p).catch(() => {}),
+              })
+        }
         ${uploads.dragging ? html`<div class="drop-hint" aria-hidden="true">${s.dropFiles}</div>` : nothing}
       </section>
       <div class="sr-only" role="status" aria-live="polite">${this.announcement}</div>

@@ -23,7 +23,6 @@ export class RetryController implements ReactiveController {
 
   hostConnected(): void {}
 
-
   /** Whether a resend of this message is under way. */
   has(key: string): boolean {
     return this.#retrying.has(key);
@@ -33,11 +32,14 @@ export class RetryController implements ReactiveController {
     if (!m.clientId || this.#retrying.has(m.key)) return;
     this.#retrying.add(m.key);
     this.host.requestUpdate();
-    this.context.client()?.retry(m.clientId).catch((e) => {
-      this.#retrying.delete(m.key);
-      this.context.error(e);
-      this.host.requestUpdate();
-    });
+    this.context
+      .client()
+      ?.retry(m.clientId)
+      .catch((e) => {
+        this.#retrying.delete(m.key);
+        this.context.error(e);
+        this.host.requestUpdate();
+      });
   }
 
   /** Forgets the messages that left `failed` (their resend is on its way). */

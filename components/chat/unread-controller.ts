@@ -50,7 +50,11 @@ export class UnreadController implements ReactiveController {
     if (this.#readTimer || !client?.getConversationId()) return;
     this.#readTimer = setTimeout(() => {
       this.#readTimer = undefined;
-      if (this.context.isOpen() && this.context.signedIn()) this.context.client()?.markRead().catch(() => {});
+      if (this.context.isOpen() && this.context.signedIn())
+        this.context
+          .client()
+          ?.markRead()
+          .catch(() => {});
     }, READ_DELAY_MS);
   }
 }

@@ -48,7 +48,13 @@ export class UploadsController implements ReactiveController {
     if (!client) return;
     const s = this.context.strings();
     for (const file of files) {
-      const item: UploadItem = { id: ++this.#nextId, name: file.name, fraction: 0, error: null, controller: new AbortController() };
+      const item: UploadItem = {
+        id: ++this.#nextId,
+        name: file.name,
+        fraction: 0,
+        error: null,
+        controller: new AbortController(),
+      };
       this.#set([...this.items, item]);
       if (file.size > MAX_UPLOAD_BYTES) item.error = s.uploadTooLarge(file.name);
       else if (file.type && !UPLOAD_TYPES.test(file.type)) item.error = s.uploadWrongType(file.name);
@@ -71,7 +77,12 @@ export class UploadsController implements ReactiveController {
             if (item.controller.signal.aborted) return;
             const status = (error as { status?: number }).status;
             const t = this.context.strings();
-            item.error = status === 413 ? t.uploadTooLarge(file.name) : status === 415 ? t.uploadWrongType(file.name) : t.uploadFailed(file.name);
+            item.error =
+              status === 413
+                ? t.uploadTooLarge(file.name)
+                : status === 415
+                  ? t.uploadWrongType(file.name)
+                  : t.uploadFailed(file.name);
             this.#set([...this.items]);
             this.context.error(error);
           },

@@ -81,7 +81,8 @@ function blocks(lines: string[]): Block[] {
       out.push({ type: 'table', header, rows });
     } else {
       const para: string[] = [];
-      for (; i < lines.length && lines[i]!.trim() && (para.length === 0 || !startsBlock(lines[i]!)); i++) para.push(lines[i]!.trim());
+      for (; i < lines.length && lines[i]!.trim() && (para.length === 0 || !startsBlock(lines[i]!)); i++)
+        para.push(lines[i]!.trim());
       out.push({ type: 'paragraph', tokens: inline(para.join('\n')) });
     }
   }
@@ -96,7 +97,7 @@ function list(lines: string[], start: number, out: Block[]): number {
   let i = start;
   while (i < lines.length) {
     const m = BULLET.exec(lines[i]!);
-    if (!m || m[3] !== undefined !== ordered) break;
+    if (!m || (m[3] !== undefined) !== ordered) break;
     const indent = m[0].length;
     const body = [lines[i]!.slice(indent)];
     for (i++; i < lines.length; i++) {
@@ -104,7 +105,8 @@ function list(lines: string[], start: number, out: Block[]): number {
       const blank = !next.trim();
       const indented = /^\s*/.exec(next)![0].length >= Math.min(indent, 4);
       if (blank) {
-        if (i + 1 < lines.length && /^\s+\S/.test(lines[i + 1]!) && !BULLET.test(lines[i + 1]!.trimStart())) body.push('');
+        if (i + 1 < lines.length && /^\s+\S/.test(lines[i + 1]!) && !BULLET.test(lines[i + 1]!.trimStart()))
+          body.push('');
         else break;
       } else if (indented) body.push(next.slice(Math.min(indent, /^\s*/.exec(next)![0].length)));
       else if (!startsBlock(next)) body.push(next);
@@ -170,8 +172,10 @@ export function inline(src: string): Inline[] {
       }
     } else if ((c === '[' || (c === '!' && src[i + 1] === '[')) && (m = link(src, c === '!' ? i + 1 : i))) {
       flush();
-      const label = src.slice((c === '!' ? i + 2 : i + 1), m.index);
-      out.push(c === '!' ? { type: 'image', href: m[1]!, text: label } : { type: 'link', href: m[1]!, tokens: inline(label) });
+      const label = src.slice(c === '!' ? i + 2 : i + 1, m.index);
+      out.push(
+        c === '!' ? { type: 'image', href: m[1]!, text: label } : { type: 'link', href: m[1]!, tokens: inline(label) },
+      );
       i = m.index + m[0].length;
     } else if (c === '<' && (m = AUTOLINK.exec(rest))) {
       flush();
@@ -180,7 +184,11 @@ export function inline(src: string): Inline[] {
       i += m[0].length;
     } else if ((c === 'h' || c === 'w') && !/\w/.test(src[i - 1] ?? '') && (m = BARE_URL.exec(rest))) {
       flush();
-      out.push({ type: 'link', href: m[0].startsWith('www.') ? `https://${m[0]}` : m[0], tokens: [{ type: 'text', text: m[0] }] });
+      out.push({
+        type: 'link',
+        href: m[0].startsWith('www.') ? `https://${m[0]}` : m[0],
+        tokens: [{ type: 'text', text: m[0] }],
+      });
       i += m[0].length;
     } else if ((c === '*' || c === '_' || c === '~') && (m = emphasis(src, i))) {
       flush();
@@ -207,7 +215,10 @@ function link(src: string, open: number): RegExpExecArray | null {
     if (ch === '\\') j++;
     else if (ch === '[') depth++;
     else if (ch === ']' && --depth === 0) {
-      const m = /^\]\(\s*(<[^<>\n]*>|(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/.exec(src.slice(j));
+      const m =
+        /^\]\(\s*(<[^<>\n]*>|(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/.exec(
+          src.slice(j),
+        );
       if (!m) return null;
       m[1] = m[1]!.replace(/^<|>$/g, '').replace(/\\([!-/:-@[-`{-~])/g, '$1');
       m.index = j;

@@ -61,7 +61,9 @@ async function seedUsers(storage: ChatStorage, options: ServerOptions, log: Logg
   // Hash in parallel (libuv's pool): a bench may seed hundreds of users.
   const all = [...demo, ...extra];
   const hashes = await Promise.all(all.map((u) => hashPassword(u.password)));
-  all.forEach((u, i) => storage.createUser({ username: u.username, passwordHash: hashes[i]!, displayName: u.display_name ?? u.username }));
+  all.forEach((u, i) =>
+    storage.createUser({ username: u.username, passwordHash: hashes[i]!, displayName: u.display_name ?? u.username }),
+  );
   if (demo.length) log.info({ users: demo.map((u) => u.username) }, 'created the demo users on an empty database');
   return demo.map(({ username, password }) => ({ username, password }));
 }
@@ -95,7 +97,18 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   const bot = new BotRunner(options.bot ?? new RuleBot(), storage, fanout, metrics, log, options.botDelayMs ?? 400);
   chat.bot = bot;
   const ctx: AppContext = {
-    options, limits: rateLimitsWithDefaults(options.rateLimits), storage, tokens, chat, bot, hub, fanout, metrics, log, uploadsDir, origins,
+    options,
+    limits: rateLimitsWithDefaults(options.rateLimits),
+    storage,
+    tokens,
+    chat,
+    bot,
+    hub,
+    fanout,
+    metrics,
+    log,
+    uploadsDir,
+    origins,
   };
   const demoUsers = await seedUsers(storage, options, log);
 
@@ -122,7 +135,10 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   const server = createHttpServer(app);
   const sockets = attachSocketServer(ctx, server);
   const sweepEvery = options.uploadSweepMs ?? 3600_000;
-  const sweep = setInterval(() => void sweepUploads(ctx, options.uploadMaxAgeMs ?? 24 * 3600_000).catch(() => undefined), sweepEvery);
+  const sweep = setInterval(
+    () => void sweepUploads(ctx, options.uploadMaxAgeMs ?? 24 * 3600_000).catch(() => undefined),
+    sweepEvery,
+  );
   sweep.unref();
 
   await new Promise<void>((resolve, reject) => {

@@ -34,7 +34,11 @@ export class ChatService {
   /** Set once the bot runner exists (they depend on each other through the fan-out). */
   bot: BotRunner | null = null;
 
-  constructor(private readonly storage: ChatStorage, private readonly fanout: Fanout, private readonly metrics: Metrics) {}
+  constructor(
+    private readonly storage: ChatStorage,
+    private readonly fanout: Fanout,
+    private readonly metrics: Metrics,
+  ) {}
 
   /** 404 unless the conversation exists and `userId` takes part in it. */
   requireParticipant(conversationId: Id, userId: Id): ParticipantRole {
@@ -52,21 +56,30 @@ export class ChatService {
       const existing = this.storage.findByClientId(user.id, clientId);
       if (existing) return { message: existing, created: false };
     }
-    if (input.text !== undefined && input.text !== null && typeof input.text !== 'string') throw fieldError('message', 'Must be a string.');
+    if (input.text !== undefined && input.text !== null && typeof input.text !== 'string')
+      throw fieldError('message', 'Must be a string.');
     const text = typeof input.text === 'string' ? input.text.trim() : '';
     const length = [...text].length;
     if (length > MAX_MESSAGE_LENGTH) {
-      throw new HttpError(400, { message: [`Ensure this field has no more than ${MAX_MESSAGE_LENGTH} characters.`] }, 'message_too_long');
+      throw new HttpError(
+        400,
+        { message: [`Ensure this field has no more than ${MAX_MESSAGE_LENGTH} characters.`] },
+        'message_too_long',
+      );
     }
     if (length === 0 && !input.attachmentId) throw fieldError('message', 'This field may not be blank.');
     if (input.conversationId) this.requireParticipant(input.conversationId, user.id);
     if (input.attachmentId) {
       const a = this.storage.getAttachment(input.attachmentId);
       const ok =
-        a && a.uploader_id === user.id && a.message_id === null && (a.conversation_id === null || a.conversation_id === input.conversationId);
+        a &&
+        a.uploader_id === user.id &&
+        a.message_id === null &&
+        (a.conversation_id === null || a.conversation_id === input.conversationId);
       if (!ok) throw fieldError('attachment_id', 'Unknown attachment, or not usable in this conversation.');
     }
-    const conversationId = input.conversationId ?? this.storage.createConversation(`Chat with ${user.username}`, user.id).id;
+    const conversationId =
+      input.conversationId ?? this.storage.createConversation(`Chat with ${user.username}`, user.id).id;
     const { message, created } = this.storage.insertMessage({
       conversationId,
       senderId: user.id,
@@ -85,13 +98,21 @@ export class ChatService {
 
   /** Marks read up to the highest of `messageIds` in the conversation (others ignored). */
   markRead(user: User, conversationId: Id, messageIds: Id[]): void {
-    const mine = messageIds.map((id) => this.storage.getMessage(id)).filter((m): m is Message => m?.conversation_id === conversationId);
+    const mine = messageIds
+      .map((id) => this.storage.getMessage(id))
+      .filter((m): m is Message => m?.conversation_id === conversationId);
     if (mine.length === 0) return;
     const seq = Math.max(...mine.map((m) => m.seq ?? 0));
     const readAt = this.storage.markRead(conversationId, user.id, seq);
     this.fanout.publish({
       conversationId,
-      frame: { type: 'read', message_ids: mine.map((m) => m.id), user_id: user.id, username: user.username, read_at: readAt },
+      frame: {
+        type: 'read',
+        message_ids: mine.map((m) => m.id),
+        user_id: user.id,
+        username: user.username,
+        read_at: readAt,
+      },
     });
   }
 
@@ -111,12 +132,18 @@ export class ChatService {
     }
     if (typeof username !== 'string' || !username) throw fieldError('username', 'This field is required.');
     const r = role ?? 'member';
-    if (r !== 'member' && r !== 'agent' && r !== 'owner') throw fieldError('role', 'Must be one of owner, member, agent.');
+    if (r !== 'member' && r !== 'agent' && r !== 'owner')
+      throw fieldError('role', 'Must be one of owner, member, agent.');
     const target = this.storage.findUserByUsername(username);
     if (!target) throw fieldError('username', 'No user with this username.');
     const result = this.storage.addParticipant(conversationId, target.id, r);
     if (result.created) {
-      const { message } = this.storage.insertMessage({ conversationId, senderId: null, type: 'system', text: `${target.username} joined` });
+      const { message } = this.storage.insertMessage({
+        conversationId,
+        senderId: null,
+        type: 'system',
+        text: `${target.username} joined`,
+      });
       this.metrics.messagesStored++;
       this.fanout.publish({ conversationId, frame: { type: 'message:new', message } });
     }

@@ -10,6 +10,9 @@ export function createLogger(level = 'info'): Logger {
   return pino({
     level,
     base: { service: 'parley' },
-    redact: { paths: ['token', 'refresh', 'ticket', '*.token', '*.refresh', '*.authorization', 'password'], remove: true },
+    redact: {
+      paths: ['token', 'refresh', 'ticket', '*.token', '*.refresh', '*.authorization', 'password'],
+      remove: true,
+    },
   });
 }

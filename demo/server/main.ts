@@ -8,7 +8,9 @@ import { createServer } from './app.js';
 import { DEMO_USERS } from './options.js';
 
 const env = process.env;
-const origins = env.ALLOWED_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
+const origins = env.ALLOWED_ORIGINS?.split(',')
+  .map((o) => o.trim())
+  .filter(Boolean);
 
 const server = await createServer({
   port: Number(env.PORT ?? 8000),

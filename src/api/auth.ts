@@ -20,5 +20,8 @@ export async function me(http: Http): Promise<User> {
 
 /** `POST /api/auth/logout`: revokes the refresh token (no auth needed). */
 export async function logout(http: Http, refreshToken?: string): Promise<void> {
-  await http.request<void>('POST', '/api/auth/logout', { json: refreshToken ? { refresh: refreshToken } : {}, auth: false });
+  await http.request<void>('POST', '/api/auth/logout', {
+    json: refreshToken ? { refresh: refreshToken } : {},
+    auth: false,
+  });
 }

@@ -11,7 +11,9 @@ export async function postUserResponse(http: Http, body: UserResponseRequest): P
 
 /** `POST /api/bot-response/`: the bot's reply to the newest user message. */
 export async function postBotResponse(http: Http, conversationId: Id): Promise<BotResponseResponse> {
-  const raw = await http.request<Record<string, unknown>>('POST', '/api/bot-response/', { json: { conversation_id: conversationId } });
+  const raw = await http.request<Record<string, unknown>>('POST', '/api/bot-response/', {
+    json: { conversation_id: conversationId },
+  });
   return { message: String(raw.message ?? ''), message_id: toId(raw.message_id) };
 }
 

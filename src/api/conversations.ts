@@ -26,7 +26,14 @@ export async function getConversation(http: Http, id: Id): Promise<Conversation>
 }
 
 /** `POST /api/chat/conversations/<id>/participants/` (owner only). */
-export async function addParticipant(http: Http, id: Id, username: string, role?: ParticipantRole): Promise<Participant> {
+export async function addParticipant(
+  http: Http,
+  id: Id,
+  username: string,
+  role?: ParticipantRole,
+): Promise<Participant> {
   const json = role ? { username, role } : { username };
-  return toParticipant(await http.request('POST', `/api/chat/conversations/${encodeURIComponent(id)}/participants/`, { json }));
+  return toParticipant(
+    await http.request('POST', `/api/chat/conversations/${encodeURIComponent(id)}/participants/`, { json }),
+  );
 }

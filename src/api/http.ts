@@ -56,7 +56,8 @@ export class Http {
         afterStatusCodes: [429, 503],
         maxRetryAfter: 60_000,
         // Only statuses the server asked us to retry: network errors are the outbox's business.
-        shouldRetry: ({ error }) => (error instanceof HTTPError && [429, 503].includes(error.response.status) ? undefined : false),
+        shouldRetry: ({ error }) =>
+          error instanceof HTTPError && [429, 503].includes(error.response.status) ? undefined : false,
       },
       hooks: {
         beforeRequest: [
@@ -93,7 +94,8 @@ export class Http {
     const url = `${this.#options.apiUrl.replace(/\/$/, '')}${path}`;
     const info: RequestInfo = { method, url: url.split('?')[0]! };
     const searchParams: Record<string, string | number> = {};
-    for (const [key, value] of Object.entries(options.searchParams ?? {})) if (value !== undefined) searchParams[key] = value;
+    for (const [key, value] of Object.entries(options.searchParams ?? {}))
+      if (value !== undefined) searchParams[key] = value;
     try {
       const response = await this.ky(url, {
         method,
@@ -136,9 +138,11 @@ export async function toParleyError(error: unknown, request: RequestInfo): Promi
     }
     const record = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
     const code = typeof record.code === 'string' ? record.code : undefined;
-    const detail = typeof record.detail === 'string' ? record.detail : typeof record.error === 'string' ? record.error : undefined;
+    const detail =
+      typeof record.detail === 'string' ? record.detail : typeof record.error === 'string' ? record.error : undefined;
     const message = `${where} failed with ${status}${detail ? `: ${detail}` : ''}`;
-    if (status === 401) return new AuthError(message, { request, status, code: code ?? 'not_authenticated', cause: error });
+    if (status === 401)
+      return new AuthError(message, { request, status, code: code ?? 'not_authenticated', cause: error });
     if (status === 400 && !detail) {
       const fields = Object.fromEntries(
         Object.entries(record).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : [String(v)]]),
@@ -146,7 +150,15 @@ export async function toParleyError(error: unknown, request: RequestInfo): Promi
       return new ValidationError(message, { request, status, code: 'invalid', fields, cause: error });
     }
     const retryable = status >= 500 || status === 408 || status === 429;
-    return new HttpError(message, { request, status, code, retryable, body, retryAfter: retryAfterSeconds(error.response), cause: error });
+    return new HttpError(message, {
+      request,
+      status,
+      code,
+      retryable,
+      body,
+      retryAfter: retryAfterSeconds(error.response),
+      cause: error,
+    });
   }
   if (error instanceof TimeoutError) {
     return new TransportError(`${where} timed out`, { request, retryable: true, code: 'timeout', cause: error });
@@ -154,5 +166,10 @@ export async function toParleyError(error: unknown, request: RequestInfo): Promi
   if (error instanceof DOMException && error.name === 'AbortError') {
     return new TransportError(`${where} was aborted`, { request, retryable: false, code: 'aborted', cause: error });
   }
-  return new TransportError(`${where} failed: network error`, { request, retryable: true, code: 'network', cause: error });
+  return new TransportError(`${where} failed: network error`, {
+    request,
+    retryable: true,
+    code: 'network',
+    cause: error,
+  });
 }

@@ -13,9 +13,18 @@ export interface MessagePageQuery {
 
 /** A page of messages, oldest first, normalised. */
 export async function getMessages(http: Http, conversationId: Id, query: MessagePageQuery = {}): Promise<Message[]> {
-  const raw = await http.request<unknown>('GET', `/api/chat/conversations/${encodeURIComponent(conversationId)}/messages/`, {
-    searchParams: { limit: query.limit, after_seq: query.afterSeq, before_seq: query.beforeSeq, offset: query.offset },
-  });
+  const raw = await http.request<unknown>(
+    'GET',
+    `/api/chat/conversations/${encodeURIComponent(conversationId)}/messages/`,
+    {
+      searchParams: {
+        limit: query.limit,
+        after_seq: query.afterSeq,
+        before_seq: query.beforeSeq,
+        offset: query.offset,
+      },
+    },
+  );
   // A paginating seed backend may wrap the list as `{results: [...]}`.
   const list = Array.isArray(raw) ? raw : ((raw as { results?: unknown[] } | null)?.results ?? []);
   return list.map(toMessage);

@@ -81,7 +81,11 @@ export function toPrompt(raw: unknown): BotPrompt {
 
 export function toUser(raw: unknown): User {
   const u = raw as Raw;
-  return { id: toId(u.id), username: String(u.username ?? ''), display_name: String(u.display_name ?? u.username ?? '') };
+  return {
+    id: toId(u.id),
+    username: String(u.username ?? ''),
+    display_name: String(u.display_name ?? u.username ?? ''),
+  };
 }
 
 export { toId, toIdOrNull };

@@ -20,7 +20,11 @@ export interface UploadOptions {
  * Uploads one file. Progress is reported at the start, as the bytes leave (in browsers, through
  * XMLHttpRequest), and at the end; `signal` cancels it.
  */
-export async function uploadAttachment(http: Http, file: Blob & { name?: string }, options: UploadOptions = {}): Promise<Attachment> {
+export async function uploadAttachment(
+  http: Http,
+  file: Blob & { name?: string },
+  options: UploadOptions = {},
+): Promise<Attachment> {
   const form = new FormData();
   form.append('file', file, file.name ?? 'file');
   if (options.conversationId) form.append('conversation_id', options.conversationId);

@@ -14,7 +14,9 @@ export function canTrackUploads(): boolean {
 }
 
 /** A fetch-compatible function that reports upload progress to `onProgress`. */
-export function xhrFetch(onProgress: UploadProgressListener): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
+export function xhrFetch(
+  onProgress: UploadProgressListener,
+): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
   return async (input, init) => {
     const request = input instanceof Request ? input : new Request(input, init);
     const body = request.method === 'GET' || request.method === 'HEAD' ? null : await request.blob();
@@ -30,16 +32,26 @@ export function xhrFetch(onProgress: UploadProgressListener): (input: string | U
       xhr.responseType = 'blob';
       xhr.withCredentials = request.credentials === 'include';
       request.headers.forEach((value, name) => xhr.setRequestHeader(name, value));
-      xhr.upload.onprogress = (event) => onProgress(event.loaded, event.lengthComputable ? event.total : (body?.size ?? 0));
+      xhr.upload.onprogress = (event) =>
+        onProgress(event.loaded, event.lengthComputable ? event.total : (body?.size ?? 0));
       xhr.onload = () => {
         done();
         const headers = new Headers();
-        for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
+        for (const line of xhr
+          .getAllResponseHeaders()
+          .trim()
+          .split(/[\r\n]+/)) {
           const at = line.indexOf(':');
           if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
         }
         const empty = xhr.status === 204 || xhr.status === 205 || xhr.status === 304;
-        resolve(new Response(empty ? null : (xhr.response as Blob), { status: xhr.status, statusText: xhr.statusText, headers }));
+        resolve(
+          new Response(empty ? null : (xhr.response as Blob), {
+            status: xhr.status,
+            statusText: xhr.statusText,
+            headers,
+          }),
+        );
       };
       // Like fetch: a network failure is a TypeError, an abort an AbortError.
       xhr.onerror = () => (done(), reject(new TypeError('Failed to fetch')));

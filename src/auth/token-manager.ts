@@ -26,7 +26,12 @@ function timeClaims(token: string): { exp: number | null; iat: number | null } |
   const part = token.split('.')[1];
   if (!part) return null;
   try {
-    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
+    const json = atob(
+      part
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .padEnd(Math.ceil(part.length / 4) * 4, '='),
+    );
     const { exp, iat } = JSON.parse(json) as { exp?: unknown; iat?: unknown };
     return { exp: typeof exp === 'number' ? exp : null, iat: typeof iat === 'number' ? iat : null };
   } catch {
@@ -92,7 +97,8 @@ export class TokenManager {
    * caller whose token was already replaced gets the new one at once.
    */
   refresh(failedToken: string | null): Promise<string> {
-    if (this.#expired) return Promise.reject(new AuthError('Authentication expired: sign in again', { code: 'auth_expired' }));
+    if (this.#expired)
+      return Promise.reject(new AuthError('Authentication expired: sign in again', { code: 'auth_expired' }));
     if (this.#inflight) return this.#inflight;
     const current = this.#options.credentials.get()?.token ?? null;
     if (failedToken && current && current !== failedToken) return Promise.resolve(current);
@@ -157,7 +163,11 @@ export class TokenManager {
       this.#options.log('auth-expired', reason);
       this.#options.onExpired(reason);
     }
-    return new AuthError('Authentication expired: the token could not be renewed', { code: 'auth_expired', cause, status: 401 });
+    return new AuthError('Authentication expired: the token could not be renewed', {
+      code: 'auth_expired',
+      cause,
+      status: 401,
+    });
   }
 
   /** Marks the login dead (a socket refused twice, for instance). */

@@ -98,13 +98,19 @@ export class Delivery {
 
   /** The socket went down: every waiting send will be retried. */
   socketDown(): void {
-    const error = new TransportError('The socket closed before the send was acknowledged', { code: 'closed', retryable: true });
+    const error = new TransportError('The socket closed before the send was acknowledged', {
+      code: 'closed',
+      retryable: true,
+    });
     for (const id of [...this.#waiters.keys()]) this.#settle(id)?.reject(error);
   }
 
   /** Close 1009: the waiting send was too big. */
   tooBig(): void {
-    const error = new TransportError('The message was too big for the socket (1009)', { code: 'too_big', status: 1009 });
+    const error = new TransportError('The message was too big for the socket (1009)', {
+      code: 'too_big',
+      status: 1009,
+    });
     for (const id of [...this.#waiters.keys()]) this.#settle(id)?.reject(error);
   }
 

@@ -94,7 +94,9 @@ export class Outbox {
   /** Tries delivery now for one conversation or all, skipping any backoff wait. */
   kick(conversationId?: Id): void {
     if (this.#disposed) return;
-    const ids = conversationId ? [conversationId] : [...new Set([...this.#entries.values()].map((e) => e.conversationId))];
+    const ids = conversationId
+      ? [conversationId]
+      : [...new Set([...this.#entries.values()].map((e) => e.conversationId))];
     for (const id of ids) {
       clearTimeout(this.#timers.get(id));
       this.#timers.delete(id);

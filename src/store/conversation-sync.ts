@@ -53,7 +53,9 @@ export class ConversationSync {
   /** Loads the newest page when nothing is held yet, then everything newer than what is held. */
   async load(conversationId: Id): Promise<void> {
     if (!this.#deps.store.list(conversationId).some((m) => m.id !== null) && !this.#deps.isSeed()) {
-      this.#deps.store.ingest(await getMessages(this.#deps.http, conversationId, { limit: LATEST_PAGE, beforeSeq: AFTER_EVERYTHING }));
+      this.#deps.store.ingest(
+        await getMessages(this.#deps.http, conversationId, { limit: LATEST_PAGE, beforeSeq: AFTER_EVERYTHING }),
+      );
     }
     await this.fetchNew(conversationId);
   }
@@ -63,7 +65,9 @@ export class ConversationSync {
     const { http, store } = this.#deps;
     for (let page = 0; page < 100; page++) {
       const seed = this.#deps.isSeed();
-      const query = seed ? { limit: PAGE, offset: store.storedCount(conversationId) } : { limit: PAGE, afterSeq: store.lastSeq(conversationId) };
+      const query = seed
+        ? { limit: PAGE, offset: store.storedCount(conversationId) }
+        : { limit: PAGE, afterSeq: store.lastSeq(conversationId) };
       const messages = await getMessages(http, conversationId, query);
       store.ingest(messages);
       if (messages.length < PAGE) return;
@@ -155,14 +159,27 @@ export class ConversationSync {
         const ids = (frame.message_ids ?? []).map(toId);
         const max = ids.reduce<Id | null>((a, b) => (a === null || compareIds(b, a) > 0 ? b : a), null);
         if (max) store.markReadUpTo(conversationId, max, frame.username);
-        this.#deps.onRead({ conversationId, messageIds: ids, userId: toId(frame.user_id), username: frame.username, readAt: frame.read_at });
+        this.#deps.onRead({
+          conversationId,
+          messageIds: ids,
+          userId: toId(frame.user_id),
+          username: frame.username,
+          readAt: frame.read_at,
+        });
         return;
       }
       case 'user_joined':
       case 'user_left': {
         const userId = toId(frame.user_id);
         const online = frame.type === 'user_joined';
-        if (!online) typing.update({ conversationId, userId, username: frame.username, displayName: frame.username, isTyping: false });
+        if (!online)
+          typing.update({
+            conversationId,
+            userId,
+            username: frame.username,
+            displayName: frame.username,
+            isTyping: false,
+          });
         this.#deps.onPresence({ conversationId, userId, username: frame.username, online });
         return;
       }

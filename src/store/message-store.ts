@@ -114,7 +114,9 @@ export class MessageStore {
       const bucket = this.#bucket(wire.conversation_id);
       touched.add(wire.conversation_id);
       const known =
-        bucket.byId.get(wire.id) ?? (wire.client_id ? bucket.byClientId.get(wire.client_id) : undefined) ?? this.#echoMatch(bucket, wire);
+        bucket.byId.get(wire.id) ??
+        (wire.client_id ? bucket.byClientId.get(wire.client_id) : undefined) ??
+        this.#echoMatch(bucket, wire);
       if (known) {
         const { created_at: time, ...rest } = wire;
         this.#merge(bucket, known, options.provisionalTime ? rest : { ...rest, created_at: time });
@@ -168,7 +170,12 @@ export class MessageStore {
   }
 
   /** Marks an own send failed (or pending again after `retry`). */
-  setLocalStatus(conversationId: Id, clientId: string, status: 'pending' | 'failed', failure?: { reason: string; code?: string }): void {
+  setLocalStatus(
+    conversationId: Id,
+    clientId: string,
+    status: 'pending' | 'failed',
+    failure?: { reason: string; code?: string },
+  ): void {
     const bucket = this.#bucket(conversationId);
     const message = bucket.byClientId.get(clientId);
     if (!message || message.id !== null) return;
@@ -222,7 +229,12 @@ export class MessageStore {
     if (wire.client_id || wire.type !== 'user' || !wire.sender || wire.sender !== this.#cb.username()) return undefined;
     const now = Date.now();
     return bucket.list.find(
-      (m) => m.own && m.id === null && m.status !== 'failed' && m.text === wire.text.trim() && now - time(m.createdAt) < ECHO_WINDOW_MS,
+      (m) =>
+        m.own &&
+        m.id === null &&
+        m.status !== 'failed' &&
+        m.text === wire.text.trim() &&
+        now - time(m.createdAt) < ECHO_WINDOW_MS,
     );
   }
 

@@ -8,7 +8,8 @@ import { getWsTicket } from '../api/realtime.js';
 import { HttpError } from '../errors.js';
 import type { Id } from '../types.js';
 
-const isMissing = (error: unknown): boolean => error instanceof HttpError && (error.status === 404 || error.status === 405);
+const isMissing = (error: unknown): boolean =>
+  error instanceof HttpError && (error.status === 404 || error.status === 405);
 
 export class BackendProbe {
   /** True for a seed backend, false for the reference server, null until known. */

@@ -134,7 +134,11 @@ export class Connection {
   }
 
   #listen(): void {
-    this.#unlisten ??= listenToPage({ online: () => this.retryNow(), offline: () => this.#goOffline(), visible: () => this.retryNow() });
+    this.#unlisten ??= listenToPage({
+      online: () => this.retryNow(),
+      offline: () => this.#goOffline(),
+      visible: () => this.retryNow(),
+    });
   }
 
   #goOffline(): void {

@@ -12,7 +12,10 @@ const BEARER = /(Bearer\s+)[\w.-]+/gi;
 
 /** Replaces tokens, tickets and passwords in a string with `[redacted]`. */
 export function redact(text: string): string {
-  return text.replace(SECRET_QUERY, '$1[redacted]').replace(SECRET_JSON, '$1[redacted]"').replace(BEARER, '$1[redacted]');
+  return text
+    .replace(SECRET_QUERY, '$1[redacted]')
+    .replace(SECRET_JSON, '$1[redacted]"')
+    .replace(BEARER, '$1[redacted]');
 }
 
 function flagFromStorage(): boolean {

@@ -6,7 +6,17 @@
  */
 import WebSocket from 'ws';
 import { openParleyPage } from './browser-page.js';
-import { BENCH_PASSWORD, checkAborted, launchChromium, percentile, sleep, startParley, startRawWsServer, type BenchContext, type Measure } from './support.js';
+import {
+  BENCH_PASSWORD,
+  checkAborted,
+  launchChromium,
+  percentile,
+  sleep,
+  startParley,
+  startRawWsServer,
+  type BenchContext,
+  type Measure,
+} from './support.js';
 import { errorRow, type Row } from './table.js';
 
 const WARMUP = 50;
@@ -98,7 +108,8 @@ async function browserInterleaved(args: {
   }
   const echo: number[] = [];
   const parley: number[] = [];
-  const { ChatClient } = (window as unknown as { Parley: { ChatClient: new (o: { apiUrl: string }) => PageClient } }).Parley;
+  const { ChatClient } = (window as unknown as { Parley: { ChatClient: new (o: { apiUrl: string }) => PageClient } })
+    .Parley;
   const client = new ChatClient({ apiUrl: args.apiUrl });
   const ws = new WebSocket(args.echoUrl);
   try {
@@ -209,7 +220,9 @@ export const ackRoundtrip: Measure = {
     const out: Row[] = [];
 
     // Node: raw protocol frames, alternating one to the echo and one to the server.
-    const nodeConversation = await nodeUser.api<{ id: string }>('POST', '/api/chat/conversations/', { title: 'bench ack (node)' });
+    const nodeConversation = await nodeUser.api<{ id: string }>('POST', '/api/chat/conversations/', {
+      title: 'bench ack (node)',
+    });
     const echoSocket = await openSocket(ctx, echoUrl);
     const wsUrl = `${server.url.replace(/^http/, 'ws')}/ws/chat/${nodeConversation.id}/?token=${encodeURIComponent(nodeUser.token)}`;
     const parleySocket = await openSocket(ctx, wsUrl, (frame) => frame.type === 'hello');
@@ -241,7 +254,9 @@ export const ackRoundtrip: Measure = {
 
     // Chromium (after the Node part, so the browser's processes do not compete with it): ChatClient vs a bare browser WebSocket to the echo server, same page.
     try {
-      const conversation = await browserUser.api<{ id: string }>('POST', '/api/chat/conversations/', { title: 'bench ack (browser)' });
+      const conversation = await browserUser.api<{ id: string }>('POST', '/api/chat/conversations/', {
+        title: 'bench ack (browser)',
+      });
       const browser = await launchChromium(ctx);
       const page = await openParleyPage(ctx, browser, server.url);
       const result = await page.evaluate(browserInterleaved, {

@@ -20,9 +20,13 @@ export async function openParleyPage(ctx: BenchContext, browser: Browser, server
   page.on('pageerror', (err) => pageErrors.push(err.message));
   await page.goto(`${serverUrl}/healthz`, { waitUntil: 'load' });
   await page.addScriptTag({ url: `${serverUrl}/parley.js` });
-  const loaded = await page.evaluate(() => typeof (window as unknown as { Parley?: { ChatClient?: unknown } }).Parley?.ChatClient);
+  const loaded = await page.evaluate(
+    () => typeof (window as unknown as { Parley?: { ChatClient?: unknown } }).Parley?.ChatClient,
+  );
   if (loaded !== 'function') {
-    throw new Error(`window.Parley.ChatClient is ${loaded} after loading /parley.js${pageErrors.length ? `: ${pageErrors.join('; ')}` : ''}`);
+    throw new Error(
+      `window.Parley.ChatClient is ${loaded} after loading /parley.js${pageErrors.length ? `: ${pageErrors.join('; ')}` : ''}`,
+    );
   }
   return page;
 }

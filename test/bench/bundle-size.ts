@@ -44,7 +44,8 @@ export function browserDependencies(): Map<string, Set<string>> {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
   const declared = new Set(Object.keys(pkg.dependencies ?? {}));
   const found = new Map<string, Set<string>>();
-  const importRe = /(?:^|[;\s])(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+  const importRe =
+    /(?:^|[;\s])(?:import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
   for (const file of [...sourceFiles(join(ROOT, 'src')), ...sourceFiles(join(ROOT, 'components'))]) {
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(importRe)) {

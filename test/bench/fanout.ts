@@ -66,7 +66,11 @@ export interface FanoutSummary {
  * A warm-up round for each side, then FANOUT_ROUNDS rounds of each, alternating, so both sides
  * see the same machine load; medians.
  */
-export async function alternateRounds(ctx: BenchContext, a: FanoutSide, b: FanoutSide): Promise<[FanoutSummary, FanoutSummary]> {
+export async function alternateRounds(
+  ctx: BenchContext,
+  a: FanoutSide,
+  b: FanoutSide,
+): Promise<[FanoutSummary, FanoutSummary]> {
   await a.round(WARMUP_MESSAGES);
   await b.round(WARMUP_MESSAGES);
   const results: [FanoutResult[], FanoutResult[]] = [[], []];
@@ -78,7 +82,9 @@ export async function alternateRounds(ctx: BenchContext, a: FanoutSide, b: Fanou
     const rounds = results[i]!;
     const times = rounds.map((r) => r.ms);
     const framesPerSocket = Math.round(rounds[rounds.length - 1]!.framesPerSocket);
-    ctx.log(`${side.label}: ${times.map((t) => t.toFixed(0)).join(', ')} ms (median reported), ${framesPerSocket} frames per socket`);
+    ctx.log(
+      `${side.label}: ${times.map((t) => t.toFixed(0)).join(', ')} ms (median reported), ${framesPerSocket} frames per socket`,
+    );
     return { ms: percentile(times, 0.5), framesPerSocket };
   }) as [FanoutSummary, FanoutSummary];
 }
@@ -106,7 +112,10 @@ export async function rawSide(ctx: BenchContext): Promise<FanoutSide> {
  * conversation with FANOUT_SOCKETS users, and returns one socket URL per user, spread round-robin
  * over the instances (the sender, user 0, on the first).
  */
-export async function parleyFanoutUrls(ctx: BenchContext, options: { instances: number; redisUrl?: string }): Promise<string[]> {
+export async function parleyFanoutUrls(
+  ctx: BenchContext,
+  options: { instances: number; redisUrl?: string },
+): Promise<string[]> {
   const { servers, users } = await startParley(ctx, {
     instances: options.instances,
     users: FANOUT_SOCKETS,
@@ -159,4 +168,5 @@ export const fanout: Measure = {
   },
 };
 
-export const BOT_NOTE = 'bot replies held back (botDelayMs longer than the round) so only the user messages fan out, as in the anchor';
+export const BOT_NOTE =
+  'bot replies held back (botDelayMs longer than the round) so only the user messages fan out, as in the anchor';

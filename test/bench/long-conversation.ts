@@ -28,7 +28,11 @@ interface FirstRender {
 }
 
 /** In the page: append the element with a host token; time to the first `part="message"`. */
-function mountAndTimeFirstBubble(args: { apiUrl: string; token: string; conversationId: string }): Promise<FirstRender> {
+function mountAndTimeFirstBubble(args: {
+  apiUrl: string;
+  token: string;
+  conversationId: string;
+}): Promise<FirstRender> {
   return new Promise((resolve) => {
     const el = document.createElement('parley-chat');
     el.apiUrl = args.apiUrl;
@@ -38,7 +42,9 @@ function mountAndTimeFirstBubble(args: { apiUrl: string; token: string; conversa
     el.isOpen = true;
     el.style.setProperty('--parley-height', '640px');
     const errors: string[] = [];
-    el.addEventListener('parley-error', (e) => errors.push(String((e as CustomEvent<{ error: unknown }>).detail?.error)));
+    el.addEventListener('parley-error', (e) =>
+      errors.push(String((e as CustomEvent<{ error: unknown }>).detail?.error)),
+    );
     const started = performance.now();
     document.body.append(el);
     const root = el.shadowRoot;
@@ -73,7 +79,9 @@ interface ScrollResult {
 
 /** In the page: scroll the log to the top again and again until the oldest message is in the DOM. */
 async function scrollThrough(args: { total: number; budgetMs: number }): Promise<ScrollResult> {
-  const el = document.querySelector('parley-chat') as HTMLElement & { client: { messages(): readonly { key: string }[] } | null };
+  const el = document.querySelector('parley-chat') as HTMLElement & {
+    client: { messages(): readonly { key: string }[] } | null;
+  };
   const root = el.shadowRoot!;
   const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
   const bubbles = () => root.querySelectorAll('[part="message"]');
@@ -93,7 +101,16 @@ async function scrollThrough(args: { total: number; budgetMs: number }): Promise
   });
   while (performance.now() - started < args.budgetMs) {
     const log = root.querySelector<HTMLElement>('[part="messages"]');
-    if (!log) return { reachedTop: false, maxBubbles, finalBubbles: 0, held: 0, steps, ms: 0, error: 'no [part="messages"] log' };
+    if (!log)
+      return {
+        reachedTop: false,
+        maxBubbles,
+        finalBubbles: 0,
+        held: 0,
+        steps,
+        ms: 0,
+        error: 'no [part="messages"] log',
+      };
     const held = el.client?.messages() ?? [];
     if (held.length >= args.total && bubbles()[0]?.getAttribute('data-key') === held[0]?.key) {
       return result(true);
@@ -149,7 +166,11 @@ export const longConversation: Measure = {
 
     const browser = await launchChromium(ctx);
     const page = await openParleyPage(ctx, browser, server.url);
-    const first = await page.evaluate(mountAndTimeFirstBubble, { apiUrl: server.url, token: viewer.token, conversationId: conversation.id });
+    const first = await page.evaluate(mountAndTimeFirstBubble, {
+      apiUrl: server.url,
+      token: viewer.token,
+      conversationId: conversation.id,
+    });
     if (first.error || first.ms === undefined) throw new Error(first.error ?? 'no first render time');
     const scroll = await page.evaluate(scrollThrough, { total: MESSAGES, budgetMs: SCROLL_BUDGET_MS });
     ctx.log(`scrolled: ${JSON.stringify(scroll)}`);

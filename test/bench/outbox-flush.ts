@@ -22,7 +22,10 @@ interface PageClient {
   outboxSize(): Promise<number>;
   send(text: string): Promise<{ clientId: string | null }>;
   messages(): readonly { clientId: string | null; status: string; text: string }[];
-  on(event: string, listener: (payload: { clientId?: string | null; status?: string; failure?: { reason: string } }) => void): () => void;
+  on(
+    event: string,
+    listener: (payload: { clientId?: string | null; status?: string; failure?: { reason: string } }) => void,
+  ): () => void;
   destroy(): void;
 }
 type BenchWindow = Window & {
@@ -57,8 +60,16 @@ export const outboxFlush: Measure = {
     const page = await openParleyPage(ctx, browser, proxy.url);
     let socketSends = 0;
     let restSends = 0;
-    page.on('websocket', (ws) => ws.on('framesent', (frame) => typeof frame.payload === 'string' && frame.payload.includes('"type":"message"') && socketSends++));
-    page.on('request', (request) => request.method() === 'POST' && request.url().includes('/api/user-response/') && restSends++);
+    page.on('websocket', (ws) =>
+      ws.on(
+        'framesent',
+        (frame) => typeof frame.payload === 'string' && frame.payload.includes('"type":"message"') && socketSends++,
+      ),
+    );
+    page.on(
+      'request',
+      (request) => request.method() === 'POST' && request.url().includes('/api/user-response/') && restSends++,
+    );
 
     // 1. Signed in, connected.
     await page.evaluate(
@@ -70,18 +81,30 @@ export const outboxFlush: Measure = {
         w.benchSettled = settled;
         client.on('message-status', (change) => {
           if (!change.clientId || change.status === 'pending' || settled.has(change.clientId)) return;
-          settled.set(change.clientId, { at: performance.now(), status: change.status!, reason: change.failure?.reason });
+          settled.set(change.clientId, {
+            at: performance.now(),
+            status: change.status!,
+            reason: change.failure?.reason,
+          });
         });
         await client.login(username, password);
         await client.connect(conversationId);
       },
       { apiUrl: proxy.url, username: user.username, password: BENCH_PASSWORD, conversationId: conversation.id },
     );
-    await waitInPage('the client socket to open', () => page.evaluate(() => (window as unknown as BenchWindow).benchClient!.isConnected()), 15_000);
+    await waitInPage(
+      'the client socket to open',
+      () => page.evaluate(() => (window as unknown as BenchWindow).benchClient!.isConnected()),
+      15_000,
+    );
 
     // 2. Network down: the open socket reset, no new connection, no fetch.
     proxy.cut();
-    await waitInPage('the client to notice the drop', () => page.evaluate(() => !(window as unknown as BenchWindow).benchClient!.isConnected()), 15_000);
+    await waitInPage(
+      'the client to notice the drop',
+      () => page.evaluate(() => !(window as unknown as BenchWindow).benchClient!.isConnected()),
+      15_000,
+    );
 
     // 3. Queue COUNT sends (each resolves once durably queued).
     const queued = await page.evaluate(async (count) => {
@@ -112,23 +135,38 @@ export const outboxFlush: Measure = {
           if (done.length === count) {
             const last = Math.max(...done.map((id) => settled.get(id)!.at));
             const failed = done.filter((id) => settled.get(id)!.status === 'failed');
-            return { ms: last - started, acked: done.length - failed.length, failed: failed.length, tracked: ids.length, outbox: await client.outboxSize() };
+            return {
+              ms: last - started,
+              acked: done.length - failed.length,
+              failed: failed.length,
+              tracked: ids.length,
+              outbox: await client.outboxSize(),
+            };
           }
           await new Promise((resolve) => setTimeout(resolve, 10));
         }
         const done = ids.filter((id) => settled.has(id)).length;
-        return { ms: performance.now() - started, acked: done, failed: 0, tracked: ids.length, outbox: await client.outboxSize(), timedOut: true };
+        return {
+          ms: performance.now() - started,
+          acked: done,
+          failed: 0,
+          tracked: ids.length,
+          outbox: await client.outboxSize(),
+          timedOut: true,
+        };
       },
       { count: COUNT, budgetMs: 90_000 },
     );
     ctx.log(`flush: ${JSON.stringify(flushed)}`);
     if ('timedOut' in flushed) {
-      throw new Error(`flush incomplete after 90 s: ${flushed.acked} of ${COUNT} acknowledged, outbox still holds ${flushed.outbox}`);
+      throw new Error(
+        `flush incomplete after 90 s: ${flushed.acked} of ${COUNT} acknowledged, outbox still holds ${flushed.outbox}`,
+      );
     }
 
     // 5. What the server stored.
     const stored: { seq: number; text: string; sender: string | null }[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page200 = await user.api<{ seq: number; text: string; sender: string | null }[]>(
         'GET',
         `/api/chat/conversations/${conversation.id}/messages/?after_seq=${after}&limit=200`,

@@ -26,7 +26,13 @@ type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult
 // autocannon ships no types: load it through require and describe the little we use.
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-async function load(ctx: BenchContext, url: string, body: string, token?: string, seconds = DURATION_S): Promise<AutocannonResult> {
+async function load(
+  ctx: BenchContext,
+  url: string,
+  body: string,
+  token?: string,
+  seconds = DURATION_S,
+): Promise<AutocannonResult> {
   const run = autocannon({
     url,
     method: 'POST',
@@ -43,7 +49,9 @@ async function load(ctx: BenchContext, url: string, body: string, token?: string
     const codes = Object.entries(result.statusCodeStats ?? {})
       .map(([code, { count }]) => `${code} x${count}`)
       .join(', ');
-    throw new Error(`${url}: ${result.non2xx} non-2xx (${codes}), ${result.errors} errors, ${result.timeouts} timeouts`);
+    throw new Error(
+      `${url}: ${result.non2xx} non-2xx (${codes}), ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
   }
   return result;
 }
@@ -75,7 +83,8 @@ export const restThroughput: Measure = {
   ],
   async run(ctx): Promise<Row[]> {
     const anchorUrl = await startBareExpress(ctx);
-    const body = (conversationId: string) => JSON.stringify({ message: 'How is my order doing?', conversation_id: conversationId });
+    const body = (conversationId: string) =>
+      JSON.stringify({ message: 'How is my order doing?', conversation_id: conversationId });
 
     const { servers, users } = await startParley(ctx, { users: 1 });
     const user = users[0]!;
@@ -90,9 +99,16 @@ export const restThroughput: Measure = {
       anchorRounds.push(await load(ctx, anchorUrl, body('1')));
       parleyRounds.push(await load(ctx, url, body(conversation.id), user.token));
     }
-    const median = (rounds: AutocannonResult[], pick: (r: AutocannonResult) => number) => percentile(rounds.map(pick), 0.5);
-    const anchor = { rps: median(anchorRounds, (r) => r.requests.average), p99: median(anchorRounds, (r) => r.latency.p99) };
-    const parley = { rps: median(parleyRounds, (r) => r.requests.average), p99: median(parleyRounds, (r) => r.latency.p99) };
+    const median = (rounds: AutocannonResult[], pick: (r: AutocannonResult) => number) =>
+      percentile(rounds.map(pick), 0.5);
+    const anchor = {
+      rps: median(anchorRounds, (r) => r.requests.average),
+      p99: median(anchorRounds, (r) => r.latency.p99),
+    };
+    const parley = {
+      rps: median(parleyRounds, (r) => r.requests.average),
+      p99: median(parleyRounds, (r) => r.latency.p99),
+    };
     ctx.log(
       `req/s anchor ${anchorRounds.map((r) => r.requests.average).join(', ')}; Parley ${parleyRounds.map((r) => r.requests.average).join(', ')}`,
     );

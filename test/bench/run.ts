@@ -26,7 +26,15 @@ const RUN_BUDGET_MS = 9 * 60_000;
 /** BENCH_TIME_SCALE=2 doubles every measure's time limit (a slow machine); the run ceiling stays. */
 const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE) > 0 ? Number(process.env.BENCH_TIME_SCALE) : 1;
 
-const measures: Measure[] = [bundleSize, ackRoundtrip, fanout, fanoutRedis, restThroughput, outboxFlush, longConversation];
+const measures: Measure[] = [
+  bundleSize,
+  ackRoundtrip,
+  fanout,
+  fanoutRedis,
+  restThroughput,
+  outboxFlush,
+  longConversation,
+];
 
 function newestMtime(dir: string): number {
   if (!existsSync(dir)) return 0;
@@ -44,14 +52,20 @@ async function ensureBuilt(): Promise<string | null> {
   const builtAt = Math.min(...outputs.map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0)));
   const sourcesAt = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'components')));
   if (builtAt > 0 && builtAt >= sourcesAt) return null;
-  console.log(builtAt === 0 ? 'dist/ is missing: building (npm run build)...' : 'dist/ is older than the sources: rebuilding...');
+  console.log(
+    builtAt === 0 ? 'dist/ is missing: building (npm run build)...' : 'dist/ is older than the sources: rebuilding...',
+  );
   const started = Date.now();
   const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/rollup/dist/bin/rollup'), '-c', 'rollup.config.mjs'], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'node_modules/rollup/dist/bin/rollup'), '-c', 'rollup.config.mjs'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -68,7 +82,12 @@ async function ensureBuilt(): Promise<string | null> {
   const lines = result.output.replace(/\u001b\[[0-9;]*m/g, '').split('\n');
   const firstError = lines.find((line) => /TS\d{4}|Error:/.test(line)) ?? lines.filter(Boolean).pop();
   console.log(lines.slice(0, 15).join('\n'));
-  return `build failed: ${firstError?.replace(/^.*?(RollupError: )/, '').trim().slice(0, 180) ?? `exit ${result.code}`}`;
+  return `build failed: ${
+    firstError
+      ?.replace(/^.*?(RollupError: )/, '')
+      .trim()
+      .slice(0, 180) ?? `exit ${result.code}`
+  }`;
 }
 
 async function runMeasure(measure: Measure, shared: Map<string, unknown>, remainingMs: number): Promise<Row[]> {
@@ -79,7 +98,10 @@ async function runMeasure(measure: Measure, shared: Map<string, unknown>, remain
     // A resource opened after a timed-out measure was cleaned up is closed at once.
     defer: (close) => {
       if (!cleanedUp) closers.push(close);
-      else void Promise.resolve().then(close).catch(() => undefined);
+      else
+        void Promise.resolve()
+          .then(close)
+          .catch(() => undefined);
     },
     signal: controller.signal,
     shared,

@@ -79,7 +79,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -170,7 +172,11 @@ export async function api<T = unknown>(
 }
 
 /** Runs `task` over `items` with at most `limit` at once, keeping the order of results. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -199,7 +205,6 @@ export const BENCH_RATE_LIMITS = {
 export const BOT_HELD_BACK_MS = 10 * 60_000;
 
 export const BENCH_PASSWORD = 'bench-password-1';
-
 
 export interface BenchUser {
   username: string;
@@ -239,7 +244,9 @@ export async function startParley(
   }
   const base = servers[0]!.url;
   const users = await mapLimit(usernames, 4, async (username) => {
-    const { token } = await api<{ token: string }>(base, 'POST', '/api/auth/login', { body: { username, password: BENCH_PASSWORD } });
+    const { token } = await api<{ token: string }>(base, 'POST', '/api/auth/login', {
+      body: { username, password: BENCH_PASSWORD },
+    });
     return {
       username,
       token,
@@ -253,7 +260,10 @@ export async function startParley(
  * A TCP proxy on 127.0.0.1 to `targetPort` that can be cut like a network drop: `cut()` resets
  * every open connection and refuses new ones until `restore()`. Closed when the measure ends.
  */
-export async function startTcpProxy(ctx: BenchContext, targetPort: number): Promise<{ url: string; cut(): void; restore(): void }> {
+export async function startTcpProxy(
+  ctx: BenchContext,
+  targetPort: number,
+): Promise<{ url: string; cut(): void; restore(): void }> {
   const pairs = new Set<Socket>();
   let down = false;
   const server = createNetServer((client) => {

@@ -23,7 +23,10 @@ let browser: Browser;
 let dataDir: string;
 
 before(async () => {
-  assert.ok(existsSync(join(root, 'dist/parley.js')), 'dist/parley.js is missing: build first with npx rollup -c rollup.config.mjs');
+  assert.ok(
+    existsSync(join(root, 'dist/parley.js')),
+    'dist/parley.js is missing: build first with npx rollup -c rollup.config.mjs',
+  );
   dataDir = mkdtempSync(join(tmpdir(), 'parley-embed-'));
   server = await createServer({ port: 0, host: '127.0.0.1', dataDir, botDelayMs: 10, logLevel: 'silent' });
   const api = server.url;
@@ -39,10 +42,16 @@ before(async () => {
 <parley-chat api-url="${api}" bot-name="CRM Assistant" session="memory"></parley-chat>
 </body></html>`;
   // "localhost" vs the server's "127.0.0.1": another origin.
-  page = createHttpServer((_, res) => res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': csp }).end(html));
+  page = createHttpServer((_, res) =>
+    res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': csp }).end(html),
+  );
   await new Promise<void>((r) => page.listen(0, 'localhost', r));
   pageOrigin = `http://localhost:${(page.address() as { port: number }).port}`;
-  browser = await chromium.launch({ executablePath: requireChromium() as string, args: chromiumArgs as string[], headless: true });
+  browser = await chromium.launch({
+    executablePath: requireChromium() as string,
+    args: chromiumArgs as string[],
+    headless: true,
+  });
 });
 
 after(async () => {
@@ -52,25 +61,31 @@ after(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-test('dist/parley.js on a blank page of another origin under a strict CSP signs in, sends and gets the bot reply', { timeout: 60_000 }, async () => {
-  const tab = await browser.newPage();
-  const problems: string[] = [];
-  tab.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  tab.on('pageerror', (e) => problems.push(e.message));
-  await tab.goto(pageOrigin);
-  assert.equal(await tab.evaluate(() => typeof (window as unknown as { Parley?: object }).Parley), 'object');
-  const chat = (selector: string) => tab.locator(`parley-chat ${selector}`);
-  await chat('[part="launcher"]').click();
-  await chat('input[name="username"]').fill('alice');
-  await chat('input[name="password"]').fill('alice123');
-  await chat('input[name="password"]').press('Enter');
-  await chat('[part="input"]').fill('Hello');
-  await chat('[part="input"]').press('Enter');
-  await chat('[part~="message"][data-type="bot"]').first().waitFor({ timeout: 20_000 });
-  assert.match(await chat('[part~="message"][data-type="bot"]').first().innerText(), /Hello!/);
-  await chat('[part~="message"][data-type="user"][data-status="sent"], [part~="message"][data-type="user"][data-status="delivered"], [part~="message"][data-type="user"][data-status="read"]')
-    .first()
-    .waitFor({ timeout: 20_000 });
-  assert.equal(await chat('[part="status"]').getAttribute('data-state'), 'open');
-  assert.deepEqual(problems, [], 'no console errors (CSP violations included)');
-});
+test(
+  'dist/parley.js on a blank page of another origin under a strict CSP signs in, sends and gets the bot reply',
+  { timeout: 60_000 },
+  async () => {
+    const tab = await browser.newPage();
+    const problems: string[] = [];
+    tab.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    tab.on('pageerror', (e) => problems.push(e.message));
+    await tab.goto(pageOrigin);
+    assert.equal(await tab.evaluate(() => typeof (window as unknown as { Parley?: object }).Parley), 'object');
+    const chat = (selector: string) => tab.locator(`parley-chat ${selector}`);
+    await chat('[part="launcher"]').click();
+    await chat('input[name="username"]').fill('alice');
+    await chat('input[name="password"]').fill('alice123');
+    await chat('input[name="password"]').press('Enter');
+    await chat('[part="input"]').fill('Hello');
+    await chat('[part="input"]').press('Enter');
+    await chat('[part~="message"][data-type="bot"]').first().waitFor({ timeout: 20_000 });
+    assert.match(await chat('[part~="message"][data-type="bot"]').first().innerText(), /Hello!/);
+    await chat(
+      '[part~="message"][data-type="user"][data-status="sent"], [part~="message"][data-type="user"][data-status="delivered"], [part~="message"][data-type="user"][data-status="read"]',
+    )
+      .first()
+      .waitFor({ timeout: 20_000 });
+    assert.equal(await chat('[part="status"]').getAttribute('data-state'), 'open');
+    assert.deepEqual(problems, [], 'no console errors (CSP violations included)');
+  },
+);

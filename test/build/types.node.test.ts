@@ -38,7 +38,10 @@ function typeErrors(source: string): string[] {
 }
 
 test('TSX accepts <parley-chat> attributes and typed events, and addEventListener is typed', () => {
-  assert.ok(existsSync(elementsDts), 'dist/esm/elements.d.ts is missing: build first with npx rollup -c rollup.config.mjs');
+  assert.ok(
+    existsSync(elementsDts),
+    'dist/esm/elements.d.ts is missing: build first with npx rollup -c rollup.config.mjs',
+  );
   const errors = typeErrors(`
     import { ParleyChat } from 'parley-chat/elements';
     declare const JSXFactory: unknown; void JSXFactory;
@@ -60,5 +63,8 @@ test('TSX accepts <parley-chat> attributes and typed events, and addEventListene
     const view = <parley-chat position="middle" />;
     void view;
   `);
-  assert.ok(wrong.some((m) => /middle/.test(m)), `a wrong position is rejected: ${wrong.join('; ')}`);
+  assert.ok(
+    wrong.some((m) => /middle/.test(m)),
+    `a wrong position is rejected: ${wrong.join('; ')}`,
+  );
 });

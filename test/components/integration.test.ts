@@ -49,7 +49,9 @@ describe('<parley-chat> with the real client against the protocol fake', () => {
   });
 
   async function mount(session: 'memory' | 'local' = 'memory'): Promise<ParleyChat> {
-    const el = await fixture<ParleyChat>(html`<parley-chat open api-url=${server.url} session=${session} bot-name="CRM Assistant"></parley-chat>`);
+    const el = await fixture<ParleyChat>(
+      html`<parley-chat open api-url=${server.url} session=${session} bot-name="CRM Assistant"></parley-chat>`,
+    );
     elements.push(el);
     return el;
   }
@@ -118,7 +120,10 @@ describe('<parley-chat> with the real client against the protocol fake', () => {
     const el = await mount();
     await signIn(el);
     const userResponses = () => server.requestsTo('/api/user-response/', 'POST');
-    server.failNext(1, 400, { match: (_method, path) => path === '/api/user-response/', body: { message: ['Invalid message.'] } });
+    server.failNext(1, 400, {
+      match: (_method, path) => path === '/api/user-response/',
+      body: { message: ['Invalid message.'] },
+    });
     const sent = await el.send('will fail first');
     const own = (r: ShadowRoot) => bubbles(r).filter((b) => b.dataset.type === 'user');
     await until(el, (r) => own(r)[0]?.dataset.status === 'failed');
@@ -137,13 +142,15 @@ describe('<parley-chat> with the real client against the protocol fake', () => {
 
   it('10,000 messages on the server keep the DOM bubble count bounded, and scrolling to the top loads older pages', async () => {
     const conversation = server.createConversation('alice');
-    for (let i = 0; i < 10_000; i++) server.addMessage(conversation.id, { text: `message ${i}`, sender: null }, { broadcast: false });
+    for (let i = 0; i < 10_000; i++)
+      server.addMessage(conversation.id, { text: `message ${i}`, sender: null }, { broadcast: false });
     const el = await mount();
     await signIn(el);
     const root = el.shadowRoot!;
     await until(el, (r) => bubbles(r).some((b) => b.textContent!.includes('message 9999')));
     const shown = () => bubbles(root).map((b) => Number(/message (\d+)/.exec(b.textContent!)![1]));
-    const olderPages = () => server.requests.filter((r) => r.path.endsWith('/messages/') && 'before_seq' in r.query && r.status === 200);
+    const olderPages = () =>
+      server.requests.filter((r) => r.path.endsWith('/messages/') && 'before_seq' in r.query && r.status === 200);
     const pagesAtStart = olderPages().length;
     const log = $(root, '[part="messages"]');
     for (let step = 0; step < 8; step++) {

@@ -9,10 +9,14 @@ describe('lexMarkdown', () => {
   });
 
   it('reads emphasis, strong, strikethrough and leaves intraword underscores and lone stars alone', () => {
-    expect(inline('**b** *i* __B__ _I_ ~~d~~').filter((t) => t.type !== 'text').map((t) => t.type)).to.deep.equal([
-      'strong', 'em', 'strong', 'em', 'del',
+    expect(
+      inline('**b** *i* __B__ _I_ ~~d~~')
+        .filter((t) => t.type !== 'text')
+        .map((t) => t.type),
+    ).to.deep.equal(['strong', 'em', 'strong', 'em', 'del']);
+    expect(inline('snake_case_name and 2 * 3 * 4')).to.deep.equal([
+      { type: 'text', text: 'snake_case_name and 2 * 3 * 4' },
     ]);
-    expect(inline('snake_case_name and 2 * 3 * 4')).to.deep.equal([{ type: 'text', text: 'snake_case_name and 2 * 3 * 4' }]);
     const nested = inline('**bold *and italic***');
     expect(nested[0]!.type).to.equal('strong');
   });
@@ -61,7 +65,16 @@ describe('lexMarkdown', () => {
   });
 
   it('terminates quickly on odd input', () => {
-    const odd = ['*'.repeat(500), '['.repeat(300) + ']'.repeat(300), '`'.repeat(99), '- \n'.repeat(200), '> '.repeat(100), '_a'.repeat(300), '![['.repeat(100), '\\'.repeat(100)];
+    const odd = [
+      '*'.repeat(500),
+      '['.repeat(300) + ']'.repeat(300),
+      '`'.repeat(99),
+      '- \n'.repeat(200),
+      '> '.repeat(100),
+      '_a'.repeat(300),
+      '![['.repeat(100),
+      '\\'.repeat(100),
+    ];
     const start = performance.now();
     for (const text of odd) lexMarkdown(text);
     expect(performance.now() - start).to.be.lessThan(1000);

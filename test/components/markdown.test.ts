@@ -24,7 +24,11 @@ describe('renderMarkdown', () => {
   it('renders links with target _blank and rel noopener noreferrer', async () => {
     const el = await md('see [docs](https://example.com/docs) or <https://example.com> or mail [us](mailto:a@b.c)');
     const links = [...el.querySelectorAll('a')];
-    expect(links.map((a) => a.getAttribute('href'))).to.deep.equal(['https://example.com/docs', 'https://example.com/', 'mailto:a@b.c']);
+    expect(links.map((a) => a.getAttribute('href'))).to.deep.equal([
+      'https://example.com/docs',
+      'https://example.com/',
+      'mailto:a@b.c',
+    ]);
     for (const a of links) {
       expect(a.rel).to.equal('noopener noreferrer');
       expect(a.target).to.equal('_blank');
@@ -36,7 +40,11 @@ describe('renderMarkdown', () => {
     expect(el.querySelectorAll('ol > li')).to.have.length(2);
     expect(el.querySelectorAll('ul > li')).to.have.length(2);
     const seed = await md('I can help with:\n• Orders\n• Delivery\n• Products');
-    expect([...seed.querySelectorAll('ul > li')].map((li) => li.textContent)).to.deep.equal(['Orders', 'Delivery', 'Products']);
+    expect([...seed.querySelectorAll('ul > li')].map((li) => li.textContent)).to.deep.equal([
+      'Orders',
+      'Delivery',
+      'Products',
+    ]);
     expect(seed.textContent).to.not.contain('•');
   });
 

@@ -5,7 +5,11 @@ import { $, bubbles, mountChat, settle } from './support/helpers.js';
 
 const many = (n: number, from = 0) =>
   Array.from({ length: n }, (_, i) =>
-    makeMessage({ text: `message ${from + i}`, key: `k${from + i}`, createdAt: new Date(Date.UTC(2026, 0, 1) + (from + i) * 61000).toISOString() }),
+    makeMessage({
+      text: `message ${from + i}`,
+      key: `k${from + i}`,
+      createdAt: new Date(Date.UTC(2026, 0, 1) + (from + i) * 61000).toISOString(),
+    }),
   );
 
 async function scrollToTop(log: HTMLElement): Promise<void> {

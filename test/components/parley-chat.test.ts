@@ -16,7 +16,9 @@ describe('<parley-chat>', () => {
     expect(panel.hidden).to.equal(false);
     expect(root.activeElement?.getAttribute('part')).to.equal('input');
     const closed = oneEvent(el, 'parley-close');
-    (root.activeElement as HTMLElement).dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+    (root.activeElement as HTMLElement).dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }),
+    );
     await closed;
     await el.updateComplete;
     expect(panel.hidden).to.equal(true);
@@ -126,7 +128,13 @@ describe('<parley-chat>', () => {
     client.receive({ text: 'Your order ships today.' });
     await el.updateComplete;
     client.events.emit('messages', { conversationId: '1' });
-    client.events.emit('read', { conversationId: '1', messageIds: [client.list[0]!.id!], userId: '9', username: 'bob', readAt: new Date().toISOString() });
+    client.events.emit('read', {
+      conversationId: '1',
+      messageIds: [client.list[0]!.id!],
+      userId: '9',
+      username: 'bob',
+      readAt: new Date().toISOString(),
+    });
     await el.updateComplete;
     observer.disconnect();
     expect(texts.filter((t) => t.includes('Your order ships today.'))).to.have.length(1);
@@ -202,7 +210,9 @@ describe('<parley-chat>', () => {
     const client = new FakeClient({ authenticated: true });
     client.conversations = [conversation('9', 'Newest'), conversation('3', 'Older')];
     const events: Array<string | null> = [];
-    document.addEventListener('parley-conversation-change', (e) => events.push(e.detail.conversationId), { once: true });
+    document.addEventListener('parley-conversation-change', (e) => events.push(e.detail.conversationId), {
+      once: true,
+    });
     const { el } = await mountChat(client);
     expect(client.calls.find((c) => c[0] === 'connect')?.[1]).to.equal('9');
     expect(events).to.deep.equal(['9']);
@@ -250,7 +260,9 @@ describe('<parley-chat>', () => {
     const data = new DataTransfer();
     data.items.add(new File([new Uint8Array(10 * 1024 * 1024 + 1)], 'huge.png', { type: 'image/png' }));
     data.items.add(new File(['MZ'], 'setup.exe', { type: 'application/x-msdownload' }));
-    $(root, '[part="panel"]').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    $(root, '[part="panel"]').dispatchEvent(
+      new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }),
+    );
     await settle(el);
     const errors = [...root.querySelectorAll('.upload.error')].map((li) => li.textContent!);
     expect(errors[0]).to.contain('huge.png is too large');
@@ -273,11 +285,23 @@ describe('<parley-chat>', () => {
     const client = new FakeClient({ authenticated: true, conversationId: '1' });
     client.receive({
       text: '',
-      attachment: { attachment_id: '1', file_url: '/uploads/aaa', file_name: 'cat.png', file_size: 1000, content_type: 'image/png' },
+      attachment: {
+        attachment_id: '1',
+        file_url: '/uploads/aaa',
+        file_name: 'cat.png',
+        file_size: 1000,
+        content_type: 'image/png',
+      },
     });
     client.receive({
       text: 'see file',
-      attachment: { attachment_id: '2', file_url: '/uploads/bbb', file_name: 'spec.pdf', file_size: 3000000, content_type: 'application/pdf' },
+      attachment: {
+        attachment_id: '2',
+        file_url: '/uploads/bbb',
+        file_name: 'spec.pdf',
+        file_size: 3000000,
+        content_type: 'application/pdf',
+      },
     });
     const { root } = await mountChat(client, { open: true });
     const img = $<HTMLImageElement>(root, '[part~="message"] img');

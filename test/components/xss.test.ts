@@ -9,15 +9,36 @@ describe('<parley-chat> message rendering', () => {
     delete w.__xss;
     const client = new FakeClient({ authenticated: true, conversationId: '1' });
     XSS_CORPUS.forEach((text, i) =>
-      client.receive(i % 2 ? { text } : { text, type: 'user', sender: '<img src=x onerror=window.__xss=1>', senderName: '<svg onload=window.__xss=1>' }),
+      client.receive(
+        i % 2
+          ? { text }
+          : {
+              text,
+              type: 'user',
+              sender: '<img src=x onerror=window.__xss=1>',
+              senderName: '<svg onload=window.__xss=1>',
+            },
+      ),
     );
     client.receive({
       text: 'file',
-      attachment: { attachment_id: '9', file_url: 'javascript:window.__xss=1', file_name: '<img src=x onerror=window.__xss=1>', file_size: 1, content_type: 'image/png' },
+      attachment: {
+        attachment_id: '9',
+        file_url: 'javascript:window.__xss=1',
+        file_name: '<img src=x onerror=window.__xss=1>',
+        file_size: 1,
+        content_type: 'image/png',
+      },
     });
     client.receive({
       text: 'pdf',
-      attachment: { attachment_id: '10', file_url: 'data:application/pdf;base64,AAAA', file_name: 'x.pdf', file_size: 1, content_type: 'application/pdf' },
+      attachment: {
+        attachment_id: '10',
+        file_url: 'data:application/pdf;base64,AAAA',
+        file_name: 'x.pdf',
+        file_size: 1,
+        content_type: 'application/pdf',
+      },
     });
     const { el, root } = await mountChat(client, { open: true });
     expect(bubbles(root)).to.have.length(XSS_CORPUS.length + 2);

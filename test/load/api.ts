@@ -20,7 +20,12 @@ export class HttpFailure extends Error {
   }
 }
 
-async function call<T>(baseUrl: string, what: string, path: string, init: RequestInit & { token?: string } = {}): Promise<T> {
+async function call<T>(
+  baseUrl: string,
+  what: string,
+  path: string,
+  init: RequestInit & { token?: string } = {},
+): Promise<T> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   const response = await fetch(new URL(path, baseUrl), { ...init, headers });
@@ -45,7 +50,12 @@ export async function createConversation(baseUrl: string, owner: Session, title:
   });
 }
 
-export async function addParticipant(baseUrl: string, owner: Session, conversationId: string, username: string): Promise<void> {
+export async function addParticipant(
+  baseUrl: string,
+  owner: Session,
+  conversationId: string,
+  username: string,
+): Promise<void> {
   await call(baseUrl, `add ${username}`, `/api/chat/conversations/${conversationId}/participants/`, {
     method: 'POST',
     token: owner.token,

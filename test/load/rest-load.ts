@@ -40,7 +40,10 @@ export async function runRestLoad(options: RestLoadOptions): Promise<LoadResult>
     const session = sessions[index % sessions.length]!;
     const record: Sent = { clientId: randomUUID(), session, conversationId: null };
     sent.push(record);
-    const body = JSON.stringify({ message: `Load test message ${index} ${randomUUID().slice(0, 8)}`, client_id: record.clientId });
+    const body = JSON.stringify({
+      message: `Load test message ${index} ${randomUUID().slice(0, 8)}`,
+      client_id: record.clientId,
+    });
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const started = performance.now();
       try {
@@ -105,7 +108,9 @@ export async function runRestLoad(options: RestLoadOptions): Promise<LoadResult>
             if (copies > 1) duplicated += copies - 1;
           }
         } catch (err) {
-          errors.add(err instanceof HttpFailure ? `read-back HTTP ${err.status}` : `read-back: ${(err as Error).message}`);
+          errors.add(
+            err instanceof HttpFailure ? `read-back HTTP ${err.status}` : `read-back: ${(err as Error).message}`,
+          );
         }
       }
     }),

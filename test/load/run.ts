@@ -92,7 +92,9 @@ async function main(): Promise<number> {
     : Array.from({ length: LOAD_USERS }, (_, i) => ({ username: `load${i}`, password: `load-password-${i}` }));
   const own = args.url ? null : await startOwnServer(accounts);
   const baseUrl = args.url ?? own!.url;
-  log(`Parley load against ${baseUrl}${own ? ' (own server, in this process)' : ''}${args.full ? ', full length' : ', short run (--full for the seed\'s full minute)'}`);
+  log(
+    `Parley load against ${baseUrl}${own ? ' (own server, in this process)' : ''}${args.full ? ', full length' : ", short run (--full for the seed's full minute)"}`,
+  );
 
   const results: LoadResult[] = [];
   try {
@@ -101,7 +103,13 @@ async function main(): Promise<number> {
 
     if (!args.only || args.only === 'rest') {
       results.push(
-        await runRestLoad({ baseUrl, sessions, arrivalRate: settings.rate, durationSeconds: settings.restSeconds, log }),
+        await runRestLoad({
+          baseUrl,
+          sessions,
+          arrivalRate: settings.rate,
+          durationSeconds: settings.restSeconds,
+          log,
+        }),
       );
       log(formatResult(results.at(-1)!));
     }
@@ -123,7 +131,11 @@ async function main(): Promise<number> {
   }
 
   const bad = results.filter((r) => r.lost > 0 || r.duplicated > 0);
-  log(bad.length === 0 ? '\nload: no message lost or duplicated' : `\nload: FAILED (${bad.map((r) => r.name).join('; ')})`);
+  log(
+    bad.length === 0
+      ? '\nload: no message lost or duplicated'
+      : `\nload: FAILED (${bad.map((r) => r.name).join('; ')})`,
+  );
   return bad.length === 0 && results.length > 0 ? 0 : 1;
 }
 

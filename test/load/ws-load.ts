@@ -59,7 +59,10 @@ export async function runWsLoad(options: WsLoadOptions): Promise<LoadResult> {
     const socket = new WebSocket(url);
     const connection: Connection = { index, socket, seen: new Map(), closedEarly: null };
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`connection ${index}: no hello within ${OPEN_TIMEOUT_MS} ms`)), OPEN_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`connection ${index}: no hello within ${OPEN_TIMEOUT_MS} ms`)),
+        OPEN_TIMEOUT_MS,
+      );
       socket.on('message', (data) => {
         const frame = JSON.parse(String(data)) as ServerFrame;
         switch (frame.type) {
@@ -124,7 +127,13 @@ export async function runWsLoad(options: WsLoadOptions): Promise<LoadResult> {
       if (connection.socket.readyState !== WebSocket.OPEN) return;
       const clientId = randomUUID();
       sentAt.set(clientId, performance.now());
-      connection.socket.send(JSON.stringify({ type: 'message', text: `Message from connection ${connection.index} #${round}`, client_id: clientId }));
+      connection.socket.send(
+        JSON.stringify({
+          type: 'message',
+          text: `Message from connection ${connection.index} #${round}`,
+          client_id: clientId,
+        }),
+      );
     }
   });
   await Promise.all(senders);

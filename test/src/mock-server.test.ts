@@ -8,10 +8,24 @@ describe('mock server', () => {
   it('logs in, hands out a ticket and says hello on the socket', async () => {
     server = await startMockServer();
     const conversation = server.createConversation('alice');
-    const login = await (await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: 'alice123' }) })).json();
-    const ticket = await (await fetch('/api/chat/ws-ticket/', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` }, body: JSON.stringify({ conversation_id: conversation.id }) })).json();
+    const login = await (
+      await fetch('/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'alice', password: 'alice123' }),
+      })
+    ).json();
+    const ticket = await (
+      await fetch('/api/chat/ws-ticket/', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` },
+        body: JSON.stringify({ conversation_id: conversation.id }),
+      })
+    ).json();
     const socket = new WebSocket(`ws://${location.host}/ws/chat/${conversation.id}/?ticket=${ticket.ticket}`);
-    const hello = await new Promise<Record<string, unknown>>((resolve) => socket.addEventListener('message', (e) => resolve(JSON.parse(e.data))));
+    const hello = await new Promise<Record<string, unknown>>((resolve) =>
+      socket.addEventListener('message', (e) => resolve(JSON.parse(e.data))),
+    );
     expect(hello.type).to.equal('hello');
     socket.close();
   });

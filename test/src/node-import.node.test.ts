@@ -14,7 +14,8 @@ if (isNode) {
   const assert: typeof Assert = ((await import(assertModule)) as { default: typeof Assert }).default;
 
   test('importing src/index.ts in Node touches no DOM global', async () => {
-    for (const name of DOM_GLOBALS) assert.equal(Object.getOwnPropertyDescriptor(globalThis, name), undefined, `${name} exists in Node`);
+    for (const name of DOM_GLOBALS)
+      assert.equal(Object.getOwnPropertyDescriptor(globalThis, name), undefined, `${name} exists in Node`);
     const touched: string[] = [];
     for (const name of DOM_GLOBALS) {
       Object.defineProperty(globalThis, name, {

@@ -25,7 +25,13 @@ describe('a seed-only backend', () => {
     await until(() => texts(client.messages()).includes('hi from bob'), 'received');
     expect(texts(client.messages())).to.deep.equal(['hello', 'Hello! How can I help you today?', 'hi from bob']);
     const own = client.messages()[0]!;
-    expect(own).to.include({ key: bubble.clientId, status: 'sent', own: true, seq: null, conversationId: conversation.id });
+    expect(own).to.include({
+      key: bubble.clientId,
+      status: 'sent',
+      own: true,
+      seq: null,
+      conversationId: conversation.id,
+    });
     for (const m of client.messages()) {
       expect(m.id).to.be.a('string').and.match(/^\d+$/);
       expect(m.conversationId).to.equal(conversation.id);

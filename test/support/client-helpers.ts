@@ -2,7 +2,14 @@
  * Helpers for client tests: short timings, event waits, and cleanup of clients, the fake server
  * and IndexedDB between tests.
  */
-import { ChatClient, memoryCredentials, memoryOutboxStorage, type ChatClientOptions, type ClientEvents, type Timing } from '../../src/index.js';
+import {
+  ChatClient,
+  memoryCredentials,
+  memoryOutboxStorage,
+  type ChatClientOptions,
+  type ClientEvents,
+  type Timing,
+} from '../../src/index.js';
 import { startMockServer, type MockServer, type MockServerOptions } from './mock-server.js';
 
 /** Protocol delays shrunk for tests; backoff and retries stay real, only faster. */
@@ -31,11 +38,21 @@ export async function startServer(options: MockServerOptions = {}): Promise<Mock
 }
 
 /** A client against the fake server, destroyed by {@link cleanup}. Signed in as `username` unless null. */
-export function makeClient(srv: MockServer, options: ChatClientOptions & { username?: string | null } = {}): ChatClient {
+export function makeClient(
+  srv: MockServer,
+  options: ChatClientOptions & { username?: string | null } = {},
+): ChatClient {
   const { username = 'alice', ...rest } = options;
   const credentials = rest.credentials ?? memoryCredentials();
-  if (username && !rest.token && !rest.getToken && !credentials.get()) credentials.set({ ...srv.issueTokens(username), username });
-  const client = new ChatClient({ apiUrl: srv.url, storage: memoryOutboxStorage(), timing: FAST, ...rest, credentials });
+  if (username && !rest.token && !rest.getToken && !credentials.get())
+    credentials.set({ ...srv.issueTokens(username), username });
+  const client = new ChatClient({
+    apiUrl: srv.url,
+    storage: memoryOutboxStorage(),
+    timing: FAST,
+    ...rest,
+    credentials,
+  });
   clients.push(client);
   return client;
 }
@@ -56,7 +73,11 @@ export function nextEvent<K extends keyof ClientEvents>(
 }
 
 /** Resolves once `check()` is true: re-checked on every tick of 5 ms, rejected after `timeoutMs`. */
-export async function until(check: () => boolean | Promise<boolean>, what = 'condition', timeoutMs = 8000): Promise<void> {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what = 'condition',
+  timeoutMs = 8000,
+): Promise<void> {
   const start = performance.now();
   while (!(await check())) {
     if (performance.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);

@@ -16,7 +16,11 @@ const detail = (status: number, code: string, text = code): Response => json({ d
 
 async function readBody(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type') ?? '';
-  if (type.includes('application/json')) return request.clone().json().catch(() => null);
+  if (type.includes('application/json'))
+    return request
+      .clone()
+      .json()
+      .catch(() => null);
   if (type.includes('multipart/form-data')) return '[multipart]';
   return null;
 }
@@ -103,12 +107,15 @@ async function route(
   if (path === '/api/user-response/' && method === 'POST') {
     const text = typeof b.message === 'string' ? b.message.trim() : '';
     const attachmentId = b.attachment_id == null ? null : Number(b.attachment_id);
-    if ((!text && attachmentId === null) || [...text].length > 1000) return json({ message: ['Invalid message.'] }, 400);
+    if ((!text && attachmentId === null) || [...text].length > 1000)
+      return json({ message: ['Invalid message.'] }, 400);
     const clientId = !seed && typeof b.client_id === 'string' ? b.client_id : null;
     const key = `${username}:${clientId}`;
     const repeat = clientId ? state.idempotency.get(key) : undefined;
     if (repeat) {
-      return json({ conversation_id: state.id(repeat.conversationId), message_id: state.id(repeat.id) }, 201, { 'x-mock-repeat': '1' });
+      return json({ conversation_id: state.id(repeat.conversationId), message_id: state.id(repeat.id) }, 201, {
+        'x-mock-repeat': '1',
+      });
     }
     let conversationId = b.conversation_id == null ? null : Number(b.conversation_id);
     if (conversationId === null) conversationId = state.createConversation(username).id;
@@ -131,7 +138,8 @@ async function route(
     const conversationId = Number(b.conversation_id);
     const list = state.messages.get(conversationId);
     const conversation = state.conversations.get(conversationId);
-    if (!list || !conversation || !state.isMember(conversation, username)) return json({ error: 'Conversation not found' }, 404);
+    if (!list || !conversation || !state.isMember(conversation, username))
+      return json({ error: 'Conversation not found' }, 404);
     const last = [...list].reverse().find((m) => m.type === 'user');
     if (!last) return json({ error: 'No user message' }, 400);
     let reply: StoredMessage | undefined = server.botReplies.get(last.id);
@@ -176,8 +184,10 @@ async function route(
       const limit = Number(query.get('limit') ?? 50);
       if (!Number.isInteger(limit) || limit < 1 || limit > 200) return json({ limit: ['Invalid limit.'] }, 400);
       let page: StoredMessage[];
-      if (!seed && query.has('after_seq')) page = list.filter((x) => x.seq > Number(query.get('after_seq'))).slice(0, limit);
-      else if (!seed && query.has('before_seq')) page = list.filter((x) => x.seq < Number(query.get('before_seq'))).slice(-limit);
+      if (!seed && query.has('after_seq'))
+        page = list.filter((x) => x.seq > Number(query.get('after_seq'))).slice(0, limit);
+      else if (!seed && query.has('before_seq'))
+        page = list.filter((x) => x.seq < Number(query.get('before_seq'))).slice(-limit);
       else {
         const offset = Number(query.get('offset') ?? 0);
         page = list.slice(offset, offset + limit);
@@ -192,9 +202,13 @@ async function route(
       if (!user) return json({ username: ['Unknown user.'] }, 400);
       const existing = conversation.participants.find((p) => p.userId === user.id);
       const role = (b.role as 'member' | 'agent' | undefined) ?? 'member';
-      if (!existing) conversation.participants.push({ userId: user.id, role, joinedAt: nextTimestamp(), lastReadAt: null });
+      if (!existing)
+        conversation.participants.push({ userId: user.id, role, joinedAt: nextTimestamp(), lastReadAt: null });
       const p = state.wireConversation(conversation).participants as Record<string, unknown>[];
-      return json(p.find((x) => x.username === user.username), existing ? 200 : 201);
+      return json(
+        p.find((x) => x.username === user.username),
+        existing ? 200 : 201,
+      );
     }
   }
   m = /^\/api\/chat\/messages\/(\d+)\/read\/$/.exec(path);
@@ -228,7 +242,8 @@ async function route(
     const form = await request.formData();
     const file = form.get('file');
     if (!(file instanceof File)) return json({ file: ['No file was submitted.'] }, 400);
-    if (!/^(image\/(jpeg|png|gif|webp)|application\/pdf)$/.test(file.type)) return detail(415, 'unsupported_media_type');
+    if (!/^(image\/(jpeg|png|gif|webp)|application\/pdf)$/.test(file.type))
+      return detail(415, 'unsupported_media_type');
     const id = state.nextId();
     const conversationId = form.get('conversation_id');
     state.attachments.set(id, {

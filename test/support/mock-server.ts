@@ -99,7 +99,11 @@ export class MockServer {
   readonly sockets: MockSockets;
   #waiters = { request: [] as Waiter[], frame: [] as Waiter[] };
 
-  constructor(readonly profile: MockProfile, readonly botDelayMs: number, accessTtlSeconds: number) {
+  constructor(
+    readonly profile: MockProfile,
+    readonly botDelayMs: number,
+    accessTtlSeconds: number,
+  ) {
     this.state = new MockState(profile, accessTtlSeconds);
     this.sockets = new MockSockets(this);
   }
@@ -240,7 +244,10 @@ export class MockServer {
     const found = seen.find(predicate);
     if (found) return Promise.resolve(found);
     return new Promise((resolve) =>
-      this.#waiters[kind].push({ predicate: predicate as (v: never) => boolean, resolve: resolve as (v: never) => void }),
+      this.#waiters[kind].push({
+        predicate: predicate as (v: never) => boolean,
+        resolve: resolve as (v: never) => void,
+      }),
     );
   }
 
@@ -263,7 +270,11 @@ export class MockServer {
     const conversationId = message.conversationId;
     this.sockets.broadcast(conversationId, { type: 'typing', user_id: null, username: 'bot', is_typing: true });
     const answer = (): void => {
-      const reply = this.state.storeMessage(conversationId, { text: botReply(message.text), type: 'bot', sender: null });
+      const reply = this.state.storeMessage(conversationId, {
+        text: botReply(message.text),
+        type: 'bot',
+        sender: null,
+      });
       this.botReplies.set(message.id, reply);
       this.sockets.broadcast(conversationId, { type: 'typing', user_id: null, username: 'bot', is_typing: false });
       this.sockets.broadcastMessage(reply);
@@ -284,18 +295,21 @@ export class MockServer {
   handlers(): (ReturnType<typeof http.all> | WebSocketHandler)[] {
     const context: RestContext = { server: this, state: this.state };
     const rest = http.all(/\/(api\/.*|healthz)$/, ({ request }) => handleRest(context, request));
-    const socket = ws.link(/\/ws\/chat\/[^/]*\/?$/).addEventListener('connection', (connection) =>
-      this.sockets.accept(connection.client),
-    );
+    const socket = ws
+      .link(/\/ws\/chat\/[^/]*\/?$/)
+      .addEventListener('connection', (connection) => this.sockets.accept(connection.client));
     return [rest, socket];
   }
 }
 
-
 /** Starts the fake server (and, the first time, MSW's worker). */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const w = await ensureWorker();
-  const server = new MockServer(options.profile ?? 'reference', options.botDelayMs ?? 0, options.accessTtlSeconds ?? 900);
+  const server = new MockServer(
+    options.profile ?? 'reference',
+    options.botDelayMs ?? 0,
+    options.accessTtlSeconds ?? 900,
+  );
   w.resetHandlers();
   w.use(...server.handlers());
   return server;

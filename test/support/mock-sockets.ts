@@ -27,7 +27,8 @@ export class MockSockets {
 
   /** Sockets currently open, optionally of one conversation. */
   count(conversationId?: string): number {
-    return [...this.open].filter((c) => conversationId === undefined || String(c.conversationId) === conversationId).length;
+    return [...this.open].filter((c) => conversationId === undefined || String(c.conversationId) === conversationId)
+      .length;
   }
 
   accept(client: WebSocketClientConnectionProtocol): void {
@@ -94,7 +95,10 @@ export class MockSockets {
   }
 
   broadcastMessage(message: StoredMessage): void {
-    this.broadcast(message.conversationId, { type: 'message:new', message: this.server.state.wireMessage(message, true) });
+    this.broadcast(message.conversationId, {
+      type: 'message:new',
+      message: this.server.state.wireMessage(message, true),
+    });
   }
 
   closeAll(code: number, reason = ''): void {
@@ -113,17 +117,29 @@ export class MockSockets {
     } catch {
       return this.send(connection, { type: 'error', code: 'bad_json', message: 'Bad JSON' });
     }
-    this.server.record('frame', { conversationId: String(connection.conversationId), username: connection.username, frame });
+    this.server.record('frame', {
+      conversationId: String(connection.conversationId),
+      username: connection.username,
+      frame,
+    });
     const user = state.user(connection.username)!;
     switch (frame.type) {
       case 'message': {
         const text = typeof frame.text === 'string' ? frame.text.trim() : '';
-        if (!text && frame.attachment_id == null) return this.send(connection, { type: 'error', code: 'invalid_message', message: 'Empty' });
-        if ([...text].length > 1000) return this.send(connection, { type: 'error', code: 'message_too_long', message: 'Too long' });
+        if (!text && frame.attachment_id == null)
+          return this.send(connection, { type: 'error', code: 'invalid_message', message: 'Empty' });
+        if ([...text].length > 1000)
+          return this.send(connection, { type: 'error', code: 'message_too_long', message: 'Too long' });
         const clientId = !seed && typeof frame.client_id === 'string' ? frame.client_id : null;
         const key = `${connection.username}:${clientId}`;
         const repeat = clientId ? state.idempotency.get(key) : undefined;
-        if (repeat) return this.send(connection, { type: 'message:ack', client_id: clientId, message_id: String(repeat.id), seq: repeat.seq });
+        if (repeat)
+          return this.send(connection, {
+            type: 'message:ack',
+            client_id: clientId,
+            message_id: String(repeat.id),
+            seq: repeat.seq,
+          });
         const message = state.storeMessage(connection.conversationId, {
           text,
           sender: connection.username,
@@ -134,7 +150,13 @@ export class MockSockets {
         });
         if (clientId) state.idempotency.set(key, message);
         this.broadcastMessage(message);
-        if (!seed) this.send(connection, { type: 'message:ack', client_id: clientId, message_id: String(message.id), seq: message.seq });
+        if (!seed)
+          this.send(connection, {
+            type: 'message:ack',
+            client_id: clientId,
+            message_id: String(message.id),
+            seq: message.seq,
+          });
         this.server.runBot(message);
         return;
       }
@@ -163,7 +185,8 @@ export class MockSockets {
           const after = Number(frame.after_seq ?? 0);
           const list = state.messages.get(connection.conversationId) ?? [];
           const later = list.filter((m) => m.seq > after);
-          for (const m of later.slice(0, 500)) this.send(connection, { type: 'message:new', message: state.wireMessage(m, true) });
+          for (const m of later.slice(0, 500))
+            this.send(connection, { type: 'message:new', message: state.wireMessage(m, true) });
           return this.send(connection, { type: 'synced', last_seq: list.length, more: later.length > 500 });
         }
         break;

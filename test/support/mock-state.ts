@@ -84,7 +84,10 @@ export class MockState {
   #ids = 100;
   #tokenCounter = 0;
 
-  constructor(readonly profile: MockProfile, readonly accessTtlSeconds: number) {}
+  constructor(
+    readonly profile: MockProfile,
+    readonly accessTtlSeconds: number,
+  ) {}
 
   nextId(): number {
     return ++this.#ids;
@@ -101,7 +104,12 @@ export class MockState {
   issueTokens(username: string): { token: string; refresh: string } {
     const n = ++this.#tokenCounter;
     const now = Math.floor(Date.now() / 1000);
-    const token = fakeJwt({ user_id: this.user(username)?.id, token_type: 'access', exp: now + this.accessTtlSeconds, n });
+    const token = fakeJwt({
+      user_id: this.user(username)?.id,
+      token_type: 'access',
+      exp: now + this.accessTtlSeconds,
+      n,
+    });
     const refresh = fakeJwt({ user_id: this.user(username)?.id, token_type: 'refresh', exp: now + 7 * 86400, n });
     this.access.set(token, { username, valid: true });
     this.refresh.set(refresh, { username, valid: true });

@@ -30,10 +30,17 @@ export function loadSecret(dataDir: string, given: string | undefined, log: Logg
 }
 
 export class TokenService {
-  constructor(private readonly secret: Uint8Array, private readonly storage: ChatStorage) {}
+  constructor(
+    private readonly secret: Uint8Array,
+    private readonly storage: ChatStorage,
+  ) {}
 
   private sign(claims: JWTPayload, ttl: number): Promise<string> {
-    return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt().setExpirationTime(`${ttl}s`).sign(this.secret);
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuedAt()
+      .setExpirationTime(`${ttl}s`)
+      .sign(this.secret);
   }
 
   /** A fresh access + refresh pair; `family` groups the refresh tokens of one login. */
@@ -61,7 +68,8 @@ export class TokenService {
     if (p.token_type !== undefined && p.token_type !== 'access') throw new TokenError('not an access token');
     const ref = p.user_id ?? p.sub;
     let user: UserRecord | null = null;
-    if (typeof ref === 'number' || (typeof ref === 'string' && /^[0-9]{1,18}$/.test(ref))) user = this.storage.findUserById(String(ref));
+    if (typeof ref === 'number' || (typeof ref === 'string' && /^[0-9]{1,18}$/.test(ref)))
+      user = this.storage.findUserById(String(ref));
     else if (typeof ref === 'string') user = this.storage.findUserByUsername(ref);
     if (!user) throw new TokenError('unknown user');
     return user;

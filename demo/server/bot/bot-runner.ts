@@ -65,7 +65,8 @@ export class BotRunner {
   resume(withinMs = 10 * 60_000): number {
     const pending = this.storage.unansweredSince(new Date(Date.now() - withinMs).toISOString(), 500);
     for (const m of pending) this.schedule(m);
-    if (pending.length) this.log.info({ count: pending.length }, 'answering messages left unanswered by a previous run');
+    if (pending.length)
+      this.log.info({ count: pending.length }, 'answering messages left unanswered by a previous run');
     return pending.length;
   }
 
@@ -117,6 +118,9 @@ export class BotRunner {
   }
 
   private typing(conversationId: string, isTyping: boolean): void {
-    this.fanout.publish({ conversationId, frame: { type: 'typing', user_id: null, username: 'bot', is_typing: isTyping } });
+    this.fanout.publish({
+      conversationId,
+      frame: { type: 'typing', user_id: null, username: 'bot', is_typing: isTyping },
+    });
   }
 }

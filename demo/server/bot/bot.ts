@@ -36,7 +36,8 @@ interface Rule {
 const RULES: Rule[] = [
   {
     words: ['hello', 'hi', 'hey', 'hiya', 'greetings'],
-    answer: (_t, { user }) => `Hello! 👋 ${user ? `Nice to see you, ${user.display_name || user.username}. ` : ''}How can I help you today?`,
+    answer: (_t, { user }) =>
+      `Hello! 👋 ${user ? `Nice to see you, ${user.display_name || user.username}. ` : ''}How can I help you today?`,
   },
   {
     words: ['help', 'support', 'assist', 'assistance'],
@@ -49,11 +50,13 @@ const RULES: Rule[] = [
   },
   {
     words: ['delivery', 'deliveries', 'deliver', 'shipping', 'ship', 'shipped', 'tracking', 'track'],
-    answer: () => 'Standard delivery takes 3–5 business days and express 1–2. You get a tracking link by email once your parcel ships.',
+    answer: () =>
+      'Standard delivery takes 3–5 business days and express 1–2. You get a tracking link by email once your parcel ships.',
   },
   {
     words: ['product', 'products', 'catalog', 'catalogue', 'search', 'price', 'prices', 'buy'],
-    answer: () => 'Our catalogue has electronics, home goods and accessories. Tell me what you are looking for and I will suggest a few products.',
+    answer: () =>
+      'Our catalogue has electronics, home goods and accessories. Tell me what you are looking for and I will suggest a few products.',
   },
   {
     words: ['thanks', 'thank', 'thx', 'ty', 'cheers'],
@@ -67,7 +70,12 @@ const RULES: Rule[] = [
 
 /** Lower-case words of a text (letters and digits, Unicode-aware). */
 export function wordsOf(text: string): Set<string> {
-  return new Set(text.toLowerCase().match(/[\p{L}\p{N}']+/gu)?.map((w) => w.replace(/'/g, '')) ?? []);
+  return new Set(
+    text
+      .toLowerCase()
+      .match(/[\p{L}\p{N}']+/gu)
+      ?.map((w) => w.replace(/'/g, '')) ?? [],
+  );
 }
 
 /** The default rule-based bot. */

@@ -82,7 +82,16 @@ export function requestLog(ctx: AppContext): RequestHandler {
     res.on('finish', () => {
       ctx.metrics.countHttp(res.statusCode);
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      ctx.log.info({ method: req.method, path: loggedPath(req.originalUrl), status: res.statusCode, ms: Math.round(ms * 10) / 10, user: res.locals.user?.id }, 'request');
+      ctx.log.info(
+        {
+          method: req.method,
+          path: loggedPath(req.originalUrl),
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+          user: res.locals.user?.id,
+        },
+        'request',
+      );
     });
     next();
   };
@@ -96,8 +105,10 @@ export function errorHandler(ctx: AppContext): ErrorRequestHandler {
     // A path that does not even decode is a malformed id: 404 like any other.
     if (err instanceof URIError) return void res.status(404).json({ detail: 'Not found.', code: 'not_found' });
     const e = err as { type?: string; status?: number; message?: string };
-    if (e.type === 'entity.too.large') return void res.status(413).json({ detail: 'Request body too large.', code: 'payload_too_large' });
-    if (e.type === 'entity.parse.failed') return void res.status(400).json({ detail: 'Malformed JSON.', code: 'parse_error' });
+    if (e.type === 'entity.too.large')
+      return void res.status(413).json({ detail: 'Request body too large.', code: 'payload_too_large' });
+    if (e.type === 'entity.parse.failed')
+      return void res.status(400).json({ detail: 'Malformed JSON.', code: 'parse_error' });
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       return void res.status(e.status).json({ detail: 'Bad request.', code: 'bad_request' });
     }

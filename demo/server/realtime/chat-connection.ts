@@ -28,7 +28,12 @@ export class ChatConnection implements HubMember {
   private readonly bucket: TokenBucket;
   private strikes = 0;
 
-  constructor(private readonly ctx: AppContext, private readonly ws: WebSocket, readonly user: User, readonly conversationId: Id) {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly ws: WebSocket,
+    readonly user: User,
+    readonly conversationId: Id,
+  ) {
     this.userId = user.id;
     this.bucket = new TokenBucket(ctx.limits.socketBurst, ctx.limits.socketRefillPerSec);
     this.closed = new Promise((resolve) => ws.once('close', () => resolve()));
@@ -41,7 +46,12 @@ export class ChatConnection implements HubMember {
     this.ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     this.ws.on('pong', () => (this.alive = true));
     this.ws.once('close', () => void this.stop());
-    this.send({ type: 'hello', connection_id: this.id, user: this.user, last_seq: ctx.storage.lastSeq(this.conversationId) });
+    this.send({
+      type: 'hello',
+      connection_id: this.id,
+      user: this.user,
+      last_seq: ctx.storage.lastSeq(this.conversationId),
+    });
     const n = await ctx.fanout.presence(this.conversationId, this.userId, 1);
     if (n === 1) this.presence('user_joined');
   }
@@ -111,7 +121,8 @@ export class ChatConnection implements HubMember {
     try {
       this.dispatch(frame);
     } catch (err) {
-      if (err instanceof HttpError && err.status === 400) return this.error(wsCodeFor(err), Object.values(err.body).flat().join(' '));
+      if (err instanceof HttpError && err.status === 400)
+        return this.error(wsCodeFor(err), Object.values(err.body).flat().join(' '));
       this.ctx.log.error({ err: (err as Error).message, type: frame.type }, 'socket frame failed');
       this.error('invalid_message', 'The frame could not be handled.');
     }
@@ -130,13 +141,20 @@ export class ChatConnection implements HubMember {
           clientId: frame.client_id,
           attachmentId,
         });
-        return this.send({ type: 'message:ack', client_id: message.client_id, message_id: message.id, seq: message.seq ?? 0 });
+        return this.send({
+          type: 'message:ack',
+          client_id: message.client_id,
+          message_id: message.id,
+          seq: message.seq ?? 0,
+        });
       }
       case 'typing':
-        if (typeof frame.is_typing !== 'boolean') return this.error('invalid_message', 'is_typing must be true or false.');
+        if (typeof frame.is_typing !== 'boolean')
+          return this.error('invalid_message', 'is_typing must be true or false.');
         return ctx.chat.typing(this.user, this.conversationId, frame.is_typing, this.id);
       case 'read': {
-        if (!Array.isArray(frame.message_ids)) return this.error('invalid_message', 'message_ids must be a list of ids.');
+        if (!Array.isArray(frame.message_ids))
+          return this.error('invalid_message', 'message_ids must be a list of ids.');
         const valid = frame.message_ids.map(idValue).filter((id): id is string => id !== null);
         return ctx.chat.markRead(this.user, this.conversationId, valid);
       }

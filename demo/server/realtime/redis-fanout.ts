@@ -17,10 +17,15 @@ export class RedisFanout implements Fanout {
   private readonly pub: Redis;
   private readonly sub: Redis;
 
-  private constructor(url: string, private readonly hub: Hub, private readonly log: Logger) {
+  private constructor(
+    url: string,
+    private readonly hub: Hub,
+    private readonly log: Logger,
+  ) {
     this.pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
     this.sub = new Redis(url, { lazyConnect: true });
-    for (const c of [this.pub, this.sub]) c.on('error', (err: Error) => this.log.warn({ err: err.message }, 'redis connection error'));
+    for (const c of [this.pub, this.sub])
+      c.on('error', (err: Error) => this.log.warn({ err: err.message }, 'redis connection error'));
   }
 
   /** Connects both clients and subscribes; rejects if Redis cannot be reached. */

@@ -48,7 +48,11 @@ export function attachSocketServer(ctx: AppContext, server: Server): SocketServe
     }
   }
 
-  async function check(req: IncomingMessage, id: string, params: URLSearchParams): Promise<{ code: number; reason: string } | User> {
+  async function check(
+    req: IncomingMessage,
+    id: string,
+    params: URLSearchParams,
+  ): Promise<{ code: number; reason: string } | User> {
     if (closing) return { code: 1012, reason: 'server restarting' };
     if (!originAllowed(ctx.origins, req.headers.origin)) return { code: 1008, reason: 'origin not allowed' };
     const user = await authenticate(params, id);

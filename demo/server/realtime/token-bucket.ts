@@ -5,7 +5,11 @@ export class TokenBucket {
   private tokens: number;
   private last: number;
 
-  constructor(private readonly capacity: number, private readonly refillPerSec: number, private readonly now = () => Date.now()) {
+  constructor(
+    private readonly capacity: number,
+    private readonly refillPerSec: number,
+    private readonly now = () => Date.now(),
+  ) {
     this.tokens = capacity;
     this.last = this.now();
   }

@@ -37,7 +37,9 @@ export function authRoutes(ctx: AppContext): Router {
       const ok = await verifyPassword(password as string, user?.password_hash ?? DUMMY_HASH);
       if (!user || !ok) {
         ctx.log.info({ event: 'login_failed' }, 'failed login');
-        return res.status(401).json({ detail: 'No active account found with the given credentials', code: 'authentication_failed' });
+        return res
+          .status(401)
+          .json({ detail: 'No active account found with the given credentials', code: 'authentication_failed' });
       }
       const pair = await ctx.tokens.issue(user);
       res.json({ ...pair, username: user.username });
@@ -48,7 +50,8 @@ export function authRoutes(ctx: AppContext): Router {
     '/refresh',
     handle(async (req, res) => {
       const { refresh } = bodyOf(req);
-      if (typeof refresh !== 'string' || !refresh) return res.status(400).json({ refresh: ['This field is required.'] });
+      if (typeof refresh !== 'string' || !refresh)
+        return res.status(400).json({ refresh: ['This field is required.'] });
       try {
         res.json(await ctx.tokens.rotate(refresh));
       } catch (err) {

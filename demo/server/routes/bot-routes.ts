@@ -15,7 +15,12 @@ export function botRoutes(ctx: AppContext, writeLimit: RequestHandler): Router {
     const user = userOf(res);
     const conversationId = bodyId(body, 'conversation_id', false);
     const attachmentId = bodyId(body, 'attachment_id', false);
-    const { message } = ctx.chat.postMessage(user, { conversationId, text: body.message, clientId: body.client_id, attachmentId });
+    const { message } = ctx.chat.postMessage(user, {
+      conversationId,
+      text: body.message,
+      clientId: body.client_id,
+      attachmentId,
+    });
     res.status(201).json({ conversation_id: message.conversation_id, message_id: message.id });
   });
 

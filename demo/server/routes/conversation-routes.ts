@@ -14,7 +14,8 @@ const PAGE = 20;
 function intParam(req: Request, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const v = req.query[name];
   if (v === undefined || v === '') return undefined;
-  if (typeof v !== 'string' || !/^[0-9]{1,15}$/.test(v) || Number(v) > max) throw fieldError(name, 'Must be a non-negative integer in range.');
+  if (typeof v !== 'string' || !/^[0-9]{1,15}$/.test(v) || Number(v) > max)
+    throw fieldError(name, 'Must be a non-negative integer in range.');
   return Number(v);
 }
 
@@ -63,7 +64,12 @@ export function conversationRoutes(ctx: AppContext, writeLimit: RequestHandler):
     ctx.chat.requireParticipant(id, userOf(res).id);
     const limit = intParam(req, 'limit', 200) ?? 50;
     if (limit < 1) throw fieldError('limit', 'Must be between 1 and 200.');
-    const q: MessageQuery = { limit, afterSeq: intParam(req, 'after_seq'), beforeSeq: intParam(req, 'before_seq'), offset: intParam(req, 'offset') };
+    const q: MessageQuery = {
+      limit,
+      afterSeq: intParam(req, 'after_seq'),
+      beforeSeq: intParam(req, 'before_seq'),
+      offset: intParam(req, 'offset'),
+    };
     res.json(ctx.storage.listMessages(id, q));
   });
 

@@ -47,4 +47,3 @@ export function realtimeRoutes(ctx: AppContext, writeLimit: RequestHandler): Rou
 
   return r;
 }
-

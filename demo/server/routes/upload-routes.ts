@@ -40,7 +40,8 @@ function receiveFile(tmpDir: string): RequestHandler {
       if (!err) return next();
       void removeQuietly((req as Request & { tmpUpload?: string }).tmpUpload).then(() => {
         if (err instanceof multer.MulterError) {
-          if (err.code === 'LIMIT_FILE_SIZE') return next(detail(413, 'File too large (at most 10 MiB).', 'payload_too_large'));
+          if (err.code === 'LIMIT_FILE_SIZE')
+            return next(detail(413, 'File too large (at most 10 MiB).', 'payload_too_large'));
           return next(fieldError(err.field ?? 'file', err.message));
         }
         next(detail(400, 'Malformed multipart body.', 'parse_error'));
@@ -65,7 +66,8 @@ export function uploadRoutes(ctx: AppContext, writeLimit: RequestHandler): Route
         const conversationId = bodyId(bodyOf(req), 'conversation_id', false);
         if (conversationId) ctx.chat.requireParticipant(conversationId, user.id);
         const type = await fileTypeFromFile(file.path);
-        if (!type || !ALLOWED.has(type.mime)) throw detail(415, 'Only JPEG, PNG, GIF, WebP and PDF files are accepted.', 'unsupported_media_type');
+        if (!type || !ALLOWED.has(type.mime))
+          throw detail(415, 'Only JPEG, PNG, GIF, WebP and PDF files are accepted.', 'unsupported_media_type');
         const storedName = randomBytes(16).toString('hex');
         await rename(file.path, join(ctx.uploadsDir, storedName));
         const a = ctx.storage.createAttachment({
@@ -106,7 +108,10 @@ export function serveUploads(ctx: AppContext): Router {
       res.setHeader('Cache-Control', 'private, max-age=86400');
       const safeName = a.file_name.replace(/[^\w.\- ]/g, '_');
       const disposition = a.content_type === 'application/pdf' ? 'attachment' : 'inline';
-      res.setHeader('Content-Disposition', `${disposition}; filename="${safeName}"; filename*=UTF-8''${encodeURIComponent(a.file_name)}`);
+      res.setHeader(
+        'Content-Disposition',
+        `${disposition}; filename="${safeName}"; filename*=UTF-8''${encodeURIComponent(a.file_name)}`,
+      );
       // pipeline, not pipe: a read error (the file swept or replaced meanwhile) ends this answer
       // instead of escaping as an uncaught 'error' event that would stop the process.
       await pipeline(createReadStream(path), res).catch((err: NodeJS.ErrnoException) => {

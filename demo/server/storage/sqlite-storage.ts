@@ -6,8 +6,24 @@
 import Database from 'better-sqlite3';
 import type { BotPrompt, Conversation, Id, LastMessage, Message, ParticipantRole } from '../../../src/types.js';
 import { migrate } from './schema.js';
-import { MESSAGE_SELECT, PARTICIPANT_SELECT, toAttachment, toConversation, toMessage, toParticipant } from './sqlite-rows.js';
-import type { AttachmentRecord, ChatStorage, DeliveryMark, InsertResult, MessageQuery, NewMessage, RefreshTokenRecord, UserRecord } from './storage.js';
+import {
+  MESSAGE_SELECT,
+  PARTICIPANT_SELECT,
+  toAttachment,
+  toConversation,
+  toMessage,
+  toParticipant,
+} from './sqlite-rows.js';
+import type {
+  AttachmentRecord,
+  ChatStorage,
+  DeliveryMark,
+  InsertResult,
+  MessageQuery,
+  NewMessage,
+  RefreshTokenRecord,
+  UserRecord,
+} from './storage.js';
 
 const DEFAULT_PROMPTS: Omit<BotPrompt, 'id'>[] = [
   { title: 'Product Search', text: 'I am looking for a product', order: 1 },
@@ -27,19 +43,24 @@ export function openSqliteStorage(file: string, opts: { botName?: string } = {})
 class SqliteStorage implements ChatStorage {
   private readonly db: Database.Database;
 
-  constructor(file: string, private readonly botName: string) {
+  constructor(
+    file: string,
+    private readonly botName: string,
+  ) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     migrate(this.db);
-    this.db.transaction(() => {
-      const prompts = this.stmt('SELECT COUNT(*) AS n FROM chat_botprompt').get() as { n: number };
-      if (prompts.n > 0) return;
-      const ins = this.stmt('INSERT INTO chat_botprompt (title, text, "order") VALUES (?, ?, ?)');
-      for (const p of DEFAULT_PROMPTS) ins.run(p.title, p.text, p.order);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        const prompts = this.stmt('SELECT COUNT(*) AS n FROM chat_botprompt').get() as { n: number };
+        if (prompts.n > 0) return;
+        const ins = this.stmt('INSERT INTO chat_botprompt (title, text, "order") VALUES (?, ?, ?)');
+        for (const p of DEFAULT_PROMPTS) ins.run(p.title, p.text, p.order);
+      })
+      .immediate();
   }
 
   /** Statements compiled once per SQL text: compiling is most of a small query's cost. */
@@ -59,7 +80,7 @@ class SqliteStorage implements ChatStorage {
 
   // ------------------------------------------------------------------ users
   countUsers(): number {
-    return (this.one('SELECT COUNT(*) AS n FROM accounts_user')!.n as number);
+    return this.one('SELECT COUNT(*) AS n FROM accounts_user')!.n as number;
   }
   findUserById(id: Id): UserRecord | null {
     return this.userRow(this.one('SELECT * FROM accounts_user WHERE id = ?', id));
@@ -69,24 +90,40 @@ class SqliteStorage implements ChatStorage {
   }
   createUser(u: { username: string; passwordHash: string; displayName: string }): UserRecord {
     // OR IGNORE: another instance seeding the same user at the same moment is not an error.
-    this.stmt('INSERT OR IGNORE INTO accounts_user (username, password_hash, display_name, created_at) VALUES (?, ?, ?, ?)')
-      .run(u.username, u.passwordHash, u.displayName, now());
+    this.stmt(
+      'INSERT OR IGNORE INTO accounts_user (username, password_hash, display_name, created_at) VALUES (?, ?, ?, ?)',
+    ).run(u.username, u.passwordHash, u.displayName, now());
     return this.findUserByUsername(u.username)!;
   }
   private userRow(r: Row | undefined): UserRecord | null {
     if (!r) return null;
-    return { id: String(r.id), username: r.username as string, display_name: r.display_name as string, password_hash: r.password_hash as string };
+    return {
+      id: String(r.id),
+      username: r.username as string,
+      display_name: r.display_name as string,
+      password_hash: r.password_hash as string,
+    };
   }
 
   // ------------------------------------------------------------------ conversations
   createConversation(title: string, ownerId: Id): Conversation {
-    const id = this.db.transaction(() => {
-      const t = now();
-      const r = this.stmt('INSERT INTO chat_conversation (title, created_at, updated_at) VALUES (?, ?, ?)').run(title, t, t);
-      this.stmt('INSERT INTO chat_participant (conversation_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)')
-        .run(r.lastInsertRowid, ownerId, 'owner', t);
-      return String(r.lastInsertRowid);
-    }).immediate();
+    const id = this.db
+      .transaction(() => {
+        const t = now();
+        const r = this.stmt('INSERT INTO chat_conversation (title, created_at, updated_at) VALUES (?, ?, ?)').run(
+          title,
+          t,
+          t,
+        );
+        this.stmt('INSERT INTO chat_participant (conversation_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)').run(
+          r.lastInsertRowid,
+          ownerId,
+          'owner',
+          t,
+        );
+        return String(r.lastInsertRowid);
+      })
+      .immediate();
     return this.getConversation(id)!;
   }
   getConversation(id: Id): Conversation | null {
@@ -94,14 +131,22 @@ class SqliteStorage implements ChatStorage {
     return r ? this.conversationFrom(r) : null;
   }
   private conversationFrom(r: Row): Conversation {
-    const participants = this.all(`${PARTICIPANT_SELECT} WHERE p.conversation_id = ? ORDER BY p.id`, r.id).map(toParticipant);
+    const participants = this.all(`${PARTICIPANT_SELECT} WHERE p.conversation_id = ? ORDER BY p.id`, r.id).map(
+      toParticipant,
+    );
     const m = this.one(
       `SELECT m.id, m.text, m.type, u.username AS sender, m.created_at FROM chat_message m
        LEFT JOIN accounts_user u ON u.id = m.sender_id WHERE m.conversation_id = ? ORDER BY m.seq DESC LIMIT 1`,
       r.id,
     );
     const last: LastMessage | null = m
-      ? { id: String(m.id), text: m.text as string, type: m.type as LastMessage['type'], sender: (m.sender as string | null) ?? null, created_at: m.created_at as string }
+      ? {
+          id: String(m.id),
+          text: m.text as string,
+          type: m.type as LastMessage['type'],
+          sender: (m.sender as string | null) ?? null,
+          created_at: m.created_at as string,
+        }
       : null;
     return toConversation(r, participants, last);
   }
@@ -109,20 +154,31 @@ class SqliteStorage implements ChatStorage {
     return this.one('SELECT 1 AS x FROM chat_conversation WHERE id = ?', id) !== undefined;
   }
   participantRole(conversationId: Id, userId: Id): ParticipantRole | null {
-    const r = this.one('SELECT role FROM chat_participant WHERE conversation_id = ? AND user_id = ?', conversationId, userId);
+    const r = this.one(
+      'SELECT role FROM chat_participant WHERE conversation_id = ? AND user_id = ?',
+      conversationId,
+      userId,
+    );
     return r ? (r.role as ParticipantRole) : null;
   }
   listConversations(userId: Id, offset: number, limit: number): Conversation[] {
     return this.all(
       `SELECT c.* FROM chat_conversation c JOIN chat_participant p ON p.conversation_id = c.id
        WHERE p.user_id = ? AND c.archived = 0 ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?`,
-      userId, limit, offset,
+      userId,
+      limit,
+      offset,
     ).map((r) => this.conversationFrom(r));
   }
   addParticipant(conversationId: Id, userId: Id, role: ParticipantRole) {
-    const r = this.stmt('INSERT OR IGNORE INTO chat_participant (conversation_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)')
-      .run(conversationId, userId, role, now());
-    const row = this.one(`${PARTICIPANT_SELECT} WHERE p.conversation_id = ? AND p.user_id = ?`, conversationId, userId)!;
+    const r = this.stmt(
+      'INSERT OR IGNORE INTO chat_participant (conversation_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)',
+    ).run(conversationId, userId, role, now());
+    const row = this.one(
+      `${PARTICIPANT_SELECT} WHERE p.conversation_id = ? AND p.user_id = ?`,
+      conversationId,
+      userId,
+    )!;
     return { participant: toParticipant(row), created: r.changes === 1 };
   }
 
@@ -139,14 +195,28 @@ class SqliteStorage implements ChatStorage {
         if (existing) return { message: existing, created: false };
       }
       const t = now();
-      const c = this.one('UPDATE chat_conversation SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq', t, input.conversationId);
+      const c = this.one(
+        'UPDATE chat_conversation SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq',
+        t,
+        input.conversationId,
+      );
       if (!c) throw new Error(`conversation ${input.conversationId} does not exist`);
       const r = this.stmt(
-          `INSERT INTO chat_message (conversation_id, seq, client_id, type, text, sender_id, attachment_id, reply_to_id, created_at)
+        `INSERT INTO chat_message (conversation_id, seq, client_id, type, text, sender_id, attachment_id, reply_to_id, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(input.conversationId, c.last_seq, input.clientId ?? null, input.type, input.text, input.senderId, input.attachmentId ?? null, input.replyToId ?? null, t);
-      if (input.attachmentId) this.stmt('UPDATE chat_attachment SET message_id = ? WHERE id = ?').run(r.lastInsertRowid, input.attachmentId);
+      ).run(
+        input.conversationId,
+        c.last_seq,
+        input.clientId ?? null,
+        input.type,
+        input.text,
+        input.senderId,
+        input.attachmentId ?? null,
+        input.replyToId ?? null,
+        t,
+      );
+      if (input.attachmentId)
+        this.stmt('UPDATE chat_attachment SET message_id = ? WHERE id = ?').run(r.lastInsertRowid, input.attachmentId);
       return { message: this.getMessage(String(r.lastInsertRowid))!, created: true };
     });
     return this.insertTx.immediate(input);
@@ -161,9 +231,17 @@ class SqliteStorage implements ChatStorage {
   listMessages(conversationId: Id, q: MessageQuery): Message[] {
     const base = `${MESSAGE_SELECT} WHERE m.conversation_id = ?`;
     let rows: Row[];
-    if (q.afterSeq !== undefined) rows = this.all(`${base} AND m.seq > ? ORDER BY m.seq LIMIT ?`, conversationId, q.afterSeq, q.limit);
-    else if (q.beforeSeq !== undefined) rows = this.all(`${base} AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`, conversationId, q.beforeSeq, q.limit).reverse();
-    else if (q.offset !== undefined) rows = this.all(`${base} ORDER BY m.seq LIMIT ? OFFSET ?`, conversationId, q.limit, q.offset);
+    if (q.afterSeq !== undefined)
+      rows = this.all(`${base} AND m.seq > ? ORDER BY m.seq LIMIT ?`, conversationId, q.afterSeq, q.limit);
+    else if (q.beforeSeq !== undefined)
+      rows = this.all(
+        `${base} AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`,
+        conversationId,
+        q.beforeSeq,
+        q.limit,
+      ).reverse();
+    else if (q.offset !== undefined)
+      rows = this.all(`${base} ORDER BY m.seq LIMIT ? OFFSET ?`, conversationId, q.limit, q.offset);
     else rows = this.all(`${base} ORDER BY m.seq DESC LIMIT ?`, conversationId, q.limit).reverse();
     return rows.map((r) => toMessage(r, this.botName));
   }
@@ -171,7 +249,10 @@ class SqliteStorage implements ChatStorage {
     return (this.one('SELECT last_seq FROM chat_conversation WHERE id = ?', conversationId)?.last_seq as number) ?? 0;
   }
   newestUserMessage(conversationId: Id): Message | null {
-    return this.message(`${MESSAGE_SELECT} WHERE m.conversation_id = ? AND m.type = 'user' ORDER BY m.seq DESC LIMIT 1`, conversationId);
+    return this.message(
+      `${MESSAGE_SELECT} WHERE m.conversation_id = ? AND m.type = 'user' ORDER BY m.seq DESC LIMIT 1`,
+      conversationId,
+    );
   }
   botReplyTo(messageId: Id): Message | null {
     return this.message(`${MESSAGE_SELECT} WHERE m.reply_to_id = ?`, messageId);
@@ -180,16 +261,16 @@ class SqliteStorage implements ChatStorage {
     return this.all(
       `${MESSAGE_SELECT} WHERE m.type = 'user' AND m.created_at > ?
        AND NOT EXISTS (SELECT 1 FROM chat_message r WHERE r.reply_to_id = m.id) ORDER BY m.id LIMIT ?`,
-      sinceIso, limit,
+      sinceIso,
+      limit,
     ).map((r) => toMessage(r, this.botName));
   }
   markRead(conversationId: Id, userId: Id, seq: number): string {
     const t = now();
     this.stmt(
-        `UPDATE chat_participant SET last_read_seq = MAX(last_read_seq, ?), delivered_seq = MAX(delivered_seq, ?), last_read_at = ?
+      `UPDATE chat_participant SET last_read_seq = MAX(last_read_seq, ?), delivered_seq = MAX(delivered_seq, ?), last_read_at = ?
          WHERE conversation_id = ? AND user_id = ?`,
-      )
-      .run(seq, seq, t, conversationId, userId);
+    ).run(seq, seq, t, conversationId, userId);
     return t;
   }
   markDelivered(marks: DeliveryMark[]): void {
@@ -206,12 +287,13 @@ class SqliteStorage implements ChatStorage {
   }
 
   // ------------------------------------------------------------------ attachments
-  createAttachment(a: Omit<AttachmentRecord, 'attachment_id' | 'file_url' | 'message_id' | 'created_at'>): AttachmentRecord {
+  createAttachment(
+    a: Omit<AttachmentRecord, 'attachment_id' | 'file_url' | 'message_id' | 'created_at'>,
+  ): AttachmentRecord {
     const r = this.stmt(
-        `INSERT INTO chat_attachment (uploader_id, conversation_id, stored_name, file_name, file_size, content_type, created_at)
+      `INSERT INTO chat_attachment (uploader_id, conversation_id, stored_name, file_name, file_size, content_type, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(a.uploader_id, a.conversation_id, a.stored_name, a.file_name, a.file_size, a.content_type, now());
+    ).run(a.uploader_id, a.conversation_id, a.stored_name, a.file_name, a.file_size, a.content_type, now());
     return this.getAttachment(String(r.lastInsertRowid))!;
   }
   getAttachment(id: Id): AttachmentRecord | null {
@@ -223,7 +305,9 @@ class SqliteStorage implements ChatStorage {
     return r ? toAttachment(r) : null;
   }
   unattachedBefore(beforeIso: string): AttachmentRecord[] {
-    return this.all('SELECT * FROM chat_attachment WHERE message_id IS NULL AND created_at < ?', beforeIso).map(toAttachment);
+    return this.all('SELECT * FROM chat_attachment WHERE message_id IS NULL AND created_at < ?', beforeIso).map(
+      toAttachment,
+    );
   }
   deleteAttachment(id: Id): void {
     this.stmt('DELETE FROM chat_attachment WHERE id = ? AND message_id IS NULL').run(id);
@@ -231,28 +315,53 @@ class SqliteStorage implements ChatStorage {
 
   listPrompts(): BotPrompt[] {
     return this.all('SELECT id, title, text, "order" FROM chat_botprompt ORDER BY "order", id').map((r) => ({
-      id: String(r.id), title: r.title as string, text: r.text as string, order: r.order as number,
+      id: String(r.id),
+      title: r.title as string,
+      text: r.text as string,
+      order: r.order as number,
     }));
   }
 
   // ------------------------------------------------------------------ socket tickets
   createTicket(ticket: string, userId: Id, conversationId: Id, expiresAt: number): void {
     this.stmt('DELETE FROM chat_wsticket WHERE expires_at < ?').run(Date.now());
-    this.stmt('INSERT INTO chat_wsticket (ticket, user_id, conversation_id, expires_at) VALUES (?, ?, ?, ?)').run(ticket, userId, conversationId, expiresAt);
+    this.stmt('INSERT INTO chat_wsticket (ticket, user_id, conversation_id, expires_at) VALUES (?, ?, ?, ?)').run(
+      ticket,
+      userId,
+      conversationId,
+      expiresAt,
+    );
   }
   spendTicket(ticket: string) {
-    const r = this.one('DELETE FROM chat_wsticket WHERE ticket = ? RETURNING user_id, conversation_id, expires_at', ticket);
-    return r ? { user_id: String(r.user_id), conversation_id: String(r.conversation_id), expires_at: r.expires_at as number } : null;
+    const r = this.one(
+      'DELETE FROM chat_wsticket WHERE ticket = ? RETURNING user_id, conversation_id, expires_at',
+      ticket,
+    );
+    return r
+      ? { user_id: String(r.user_id), conversation_id: String(r.conversation_id), expires_at: r.expires_at as number }
+      : null;
   }
 
   // ------------------------------------------------------------------ refresh tokens
   saveRefreshToken(rec: Omit<RefreshTokenRecord, 'rotated_at' | 'revoked'>): void {
-    this.stmt('INSERT INTO auth_refresh_token (jti, family, user_id, expires_at) VALUES (?, ?, ?, ?)').run(rec.jti, rec.family, rec.user_id, rec.expires_at);
+    this.stmt('INSERT INTO auth_refresh_token (jti, family, user_id, expires_at) VALUES (?, ?, ?, ?)').run(
+      rec.jti,
+      rec.family,
+      rec.user_id,
+      rec.expires_at,
+    );
   }
   getRefreshToken(jti: string): RefreshTokenRecord | null {
     const r = this.one('SELECT * FROM auth_refresh_token WHERE jti = ?', jti);
     if (!r) return null;
-    return { jti: r.jti as string, family: r.family as string, user_id: String(r.user_id), expires_at: r.expires_at as number, rotated_at: (r.rotated_at as number | null) ?? null, revoked: r.revoked === 1 };
+    return {
+      jti: r.jti as string,
+      family: r.family as string,
+      user_id: String(r.user_id),
+      expires_at: r.expires_at as number,
+      rotated_at: (r.rotated_at as number | null) ?? null,
+      revoked: r.revoked === 1,
+    };
   }
   markRotated(jti: string, at: number): number {
     this.stmt('UPDATE auth_refresh_token SET rotated_at = ? WHERE jti = ? AND rotated_at IS NULL').run(at, jti);

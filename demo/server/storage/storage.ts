@@ -103,7 +103,9 @@ export interface ChatStorage {
   /** Raises each participant's delivered seq (never lowers it), all in one transaction. */
   markDelivered(marks: DeliveryMark[]): void;
 
-  createAttachment(a: Omit<AttachmentRecord, 'attachment_id' | 'file_url' | 'message_id' | 'created_at'>): AttachmentRecord;
+  createAttachment(
+    a: Omit<AttachmentRecord, 'attachment_id' | 'file_url' | 'message_id' | 'created_at'>,
+  ): AttachmentRecord;
   getAttachment(id: Id): AttachmentRecord | null;
   getAttachmentByStoredName(storedName: string): AttachmentRecord | null;
   /** Uploads never attached to a message and older than `beforeIso`. */

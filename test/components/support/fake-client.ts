@@ -2,7 +2,18 @@
  * A scriptable stand-in for ChatClient with the same shape (ChatClientLike): tests drive the
  * element's view through it deterministically (acks, bot replies, typing, failures, states).
  */
-import { Emitter, TransportError, type BotPrompt, type ChatMessage, type ClientEvents, type ConnectionState, type Conversation, type Id, type TypingChange, type User } from '../../../src/index.js';
+import {
+  Emitter,
+  TransportError,
+  type BotPrompt,
+  type ChatMessage,
+  type ClientEvents,
+  type ConnectionState,
+  type Conversation,
+  type Id,
+  type TypingChange,
+  type User,
+} from '../../../src/index.js';
 import type { ChatClientLike, UploadProgress } from '../../../components/chat/chat-client-like.js';
 
 let counter = 0;
@@ -108,7 +119,13 @@ export class FakeClient implements ChatClientLike {
       conversationId: this.conversationId,
       createdAt: new Date().toISOString(),
       attachment: options.attachmentId
-        ? { attachment_id: options.attachmentId, file_url: '/uploads/abc', file_name: 'photo.png', file_size: 2048, content_type: 'image/png' }
+        ? {
+            attachment_id: options.attachmentId,
+            file_url: '/uploads/abc',
+            file_name: 'photo.png',
+            file_size: 2048,
+            content_type: 'image/png',
+          }
         : null,
     });
     this.list = [...this.list, message];
@@ -126,9 +143,18 @@ export class FakeClient implements ChatClientLike {
   }
   /** Changes a held message's status the way the client would (ack, delivered, failed). */
   setStatus(clientId: string, status: ChatMessage['status'], failure?: { reason: string }): void {
-    this.list = this.list.map((m) => (m.clientId === clientId ? { ...m, status, failure, id: m.id ?? `${++counter}` } : m));
+    this.list = this.list.map((m) =>
+      m.clientId === clientId ? { ...m, status, failure, id: m.id ?? `${++counter}` } : m,
+    );
     const m = this.list.find((x) => x.clientId === clientId)!;
-    this.events.emit('message-status', { conversationId: m.conversationId, key: m.key, clientId, messageId: m.id, status, failure });
+    this.events.emit('message-status', {
+      conversationId: m.conversationId,
+      key: m.key,
+      clientId,
+      messageId: m.id,
+      status,
+      failure,
+    });
     this.events.emit('messages', { conversationId: m.conversationId });
   }
   /** A message from someone else (the bot, another user) arrives. */

@@ -42,7 +42,8 @@ export const XSS_CORPUS = [
   '[x](java&#x09;script:window.__xss=1)',
 ];
 
-const FORBIDDEN_ELEMENTS = 'script, iframe, frame, style, form, object, embed, base, meta, link, svg, math, template, input, textarea';
+const FORBIDDEN_ELEMENTS =
+  'script, iframe, frame, style, form, object, embed, base, meta, link, svg, math, template, input, textarea';
 const ALLOWED_SCHEMES = ['http:', 'https:', 'mailto:', 'blob:'];
 
 /** Every way `root` could carry active content rendered from a message; empty when inert. */
@@ -63,7 +64,8 @@ export function activeContentIn(root: ParentNode): string[] {
         problems.push(`${name}=${value} on <${el.localName}>`);
       }
     }
-    if (el.localName === 'a' && el.getAttribute('rel') !== 'noopener noreferrer') problems.push('<a> without rel=noopener noreferrer');
+    if (el.localName === 'a' && el.getAttribute('rel') !== 'noopener noreferrer')
+      problems.push('<a> without rel=noopener noreferrer');
   }
   return problems;
 }

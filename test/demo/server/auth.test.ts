@@ -40,13 +40,20 @@ describe('auth', () => {
 
   test('failed logins are limited per username and IP with 429 and Retry-After, successful ones are not', async () => {
     for (let i = 0; i < 3; i++) {
-      assert.equal((await call(s.url, 'POST', '/api/auth/login', { body: { username: 'carol', password: 'bad' } })).status, 401);
+      assert.equal(
+        (await call(s.url, 'POST', '/api/auth/login', { body: { username: 'carol', password: 'bad' } })).status,
+        401,
+      );
     }
     const limited = await call(s.url, 'POST', '/api/auth/login', { body: { username: 'carol', password: 'bad' } });
     assert.equal(limited.status, 429);
     assert.equal(limited.body.code, 'rate_limited');
     assert.ok(Number(limited.headers.get('retry-after')) > 0);
-    for (let i = 0; i < 5; i++) assert.equal((await call(s.url, 'POST', '/api/auth/login', { body: { username: 'alice', password: 'alice123' } })).status, 200);
+    for (let i = 0; i < 5; i++)
+      assert.equal(
+        (await call(s.url, 'POST', '/api/auth/login', { body: { username: 'alice', password: 'alice123' } })).status,
+        200,
+      );
   });
 
   test('me answers the caller, 401 not_authenticated without a token', async () => {
@@ -82,11 +89,15 @@ describe('auth', () => {
   });
 
   test('a token without exp (one that would never expire) is refused as bearer and as refresh', async () => {
-    const forever = await new SignJWT({ user_id: '1', token_type: 'access' }).setProtectedHeader({ alg: 'HS256' }).sign(key);
+    const forever = await new SignJWT({ user_id: '1', token_type: 'access' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(key);
     const r = await call(s.url, 'GET', '/api/auth/me', { token: forever });
     assert.equal(r.status, 401);
     assert.equal(r.body.code, 'token_not_valid');
-    const refresh = await new SignJWT({ user_id: '1', token_type: 'refresh', jti: 'x' }).setProtectedHeader({ alg: 'HS256' }).sign(key);
+    const refresh = await new SignJWT({ user_id: '1', token_type: 'refresh', jti: 'x' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(key);
     assert.equal((await call(s.url, 'POST', '/api/auth/refresh', { body: { refresh } })).status, 401);
   });
 

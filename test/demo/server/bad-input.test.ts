@@ -23,19 +23,41 @@ describe('bad input', () => {
 
   // [path, valid body, fields that must be ids (digit strings or integers), fields of another type]
   const writes = (): [string, Record<string, unknown>, string[], Record<string, readonly unknown[]>][] => [
-    ['/api/user-response/', { message: 'x', conversation_id: conv }, ['conversation_id', 'attachment_id'], { message: [1, true, [], {}], client_id: [1, true, [], {}, ''] }],
+    [
+      '/api/user-response/',
+      { message: 'x', conversation_id: conv },
+      ['conversation_id', 'attachment_id'],
+      { message: [1, true, [], {}], client_id: [1, true, [], {}, ''] },
+    ],
     ['/api/chat/conversations/', { title: 't' }, [], { title: [1, true, [], {}] }],
-    [`/api/chat/conversations/${conv}/participants/`, { username: 'bob' }, [], { username: [1, true, [], {}], role: [1, true, [], {}, 'admin'] }],
-    ['/api/chat/typing/', { conversation_id: conv, is_typing: true }, ['conversation_id'], { is_typing: [1, 'true', null, [], {}] }],
+    [
+      `/api/chat/conversations/${conv}/participants/`,
+      { username: 'bob' },
+      [],
+      { username: [1, true, [], {}], role: [1, true, [], {}, 'admin'] },
+    ],
+    [
+      '/api/chat/typing/',
+      { conversation_id: conv, is_typing: true },
+      ['conversation_id'],
+      { is_typing: [1, 'true', null, [], {}] },
+    ],
     ['/api/chat/ws-ticket/', { conversation_id: conv }, ['conversation_id'], {}],
-    ['/api/auth/login', { username: 'alice', password: 'alice123' }, [], { username: [1, true, [], {}], password: [1, true, [], {}] }],
+    [
+      '/api/auth/login',
+      { username: 'alice', password: 'alice123' },
+      [],
+      { username: [1, true, [], {}], password: [1, true, [], {}] },
+    ],
     ['/api/auth/refresh', { refresh: 'x' }, [], { refresh: [1, true, [], {}] }],
   ];
 
   test('wrong types in every REST write body answer 400 with a field error, never 500', async () => {
     for (const [path, valid, idFields, others] of writes()) {
       const cases: [string, unknown][] = [
-        ...idFields.flatMap((f) => WRONG.filter((w) => !(typeof w === 'string' && /^\d+$/.test(w))).map((w): [string, unknown] => [f, w])),
+        ...idFields.flatMap((f) =>
+          WRONG.filter((w) => !(typeof w === 'string' && /^\d+$/.test(w))).map((w): [string, unknown] => [f, w]),
+        ),
         ...Object.entries(others).flatMap(([f, ws]) => ws.map((w): [string, unknown] => [f, w])),
       ];
       for (const [field, value] of cases) {
@@ -59,7 +81,16 @@ describe('bad input', () => {
         assert.ok(r.status >= 400 && r.status < 500, `${path} ${body} answered ${r.status}`);
       }
     }
-    for (const q of ['limit=-1', 'limit=0', 'limit=201', 'limit=1e3', 'after_seq=-1', 'after_seq=99999999999999999999', 'before_seq=1.5', 'offset=x']) {
+    for (const q of [
+      'limit=-1',
+      'limit=0',
+      'limit=201',
+      'limit=1e3',
+      'after_seq=-1',
+      'after_seq=99999999999999999999',
+      'before_seq=1.5',
+      'offset=x',
+    ]) {
       const r = await call(s.url, 'GET', `/api/chat/conversations/${conv}/messages/?${q}`, { token });
       assert.equal(r.status, 400, q);
       assert.ok(Array.isArray(r.body[q.split('=')[0]!]), q);
@@ -71,7 +102,11 @@ describe('bad input', () => {
     const frames: Record<string, unknown>[] = [
       ...[1.5, true, [], ['1'], { a: 1 }].map((text) => ({ type: 'message', text })),
       ...[1, true, [], { a: 1 }].map((client_id) => ({ type: 'message', text: 'x', client_id })),
-      ...[1.5, -1, true, [], ['1'], { a: 1 }, 'abc'].map((attachment_id) => ({ type: 'message', text: 'x', attachment_id })),
+      ...[1.5, -1, true, [], ['1'], { a: 1 }, 'abc'].map((attachment_id) => ({
+        type: 'message',
+        text: 'x',
+        attachment_id,
+      })),
       ...[1, 'true', null, [], { a: 1 }].map((is_typing) => ({ type: 'typing', is_typing })),
       ...[1, '1', null, { a: 1 }].map((message_ids) => ({ type: 'read', message_ids })),
       ...[1.5, -1, '3', [], { a: 1 }, 1e300].map((after_seq) => ({ type: 'sync', after_seq })),

@@ -5,7 +5,20 @@ import { TestSocket, call, login, post, startServer, type TestServer } from './h
 
 const ask = (text: string) =>
   new RuleBot().reply({
-    message: { id: '1', seq: 1, conversation_id: '1', conversation: '1', client_id: null, type: 'user', text, sender: 'alice', sender_name: 'Alice', attachment: null, status: 'sent', created_at: '' },
+    message: {
+      id: '1',
+      seq: 1,
+      conversation_id: '1',
+      conversation: '1',
+      client_id: null,
+      type: 'user',
+      text,
+      sender: 'alice',
+      sender_name: 'Alice',
+      attachment: null,
+      status: 'sent',
+      created_at: '',
+    },
     user: { id: '1', username: 'alice', display_name: 'Alice' },
   } satisfies BotInput);
 
@@ -19,7 +32,14 @@ describe('rule bot', () => {
   });
 
   test('answers help, orders, delivery, products, thanks and bye with their own replies, none starting with Hello!', () => {
-    const replies = ['help me', 'where is my order', 'delivery time', 'show me products', 'thanks a lot', 'bye now'].map(ask);
+    const replies = [
+      'help me',
+      'where is my order',
+      'delivery time',
+      'show me products',
+      'thanks a lot',
+      'bye now',
+    ].map(ask);
     assert.equal(new Set(replies).size, replies.length);
     for (const r of replies) assert.doesNotMatch(r, /^Hello!/);
     assert.match(ask('help'), /• Orders/);
@@ -61,7 +81,10 @@ describe('bot in the server', () => {
     const r3 = await call(s.url, 'POST', '/api/bot-response/', { token, body: { conversation_id } });
     assert.deepEqual(r3.body, r1.body);
     const msgs = (await call(s.url, 'GET', `/api/chat/conversations/${conversation_id}/messages/`, { token })).body;
-    assert.deepEqual(msgs.map((m: { type: string }) => m.type), ['user', 'bot']);
+    assert.deepEqual(
+      msgs.map((m: { type: string }) => m.type),
+      ['user', 'bot'],
+    );
     assert.doesNotMatch(r1.body.message, /^Hello!/);
   });
 
@@ -73,14 +96,23 @@ describe('bot in the server', () => {
     try {
       const { message_id } = await post(s.url, token, 'hi', { conversation_id });
       await sock.next('typing', (f) => f.username === 'bot' && f.is_typing === true && f.user_id === null);
-      const reply = await sock.next('message:new', (f) => f.message.type === 'bot' && f.message.text.startsWith('Hello!'));
+      const reply = await sock.next(
+        'message:new',
+        (f) => f.message.type === 'bot' && f.message.text.startsWith('Hello!'),
+      );
       assert.equal(reply.message.sender, null);
       assert.equal(reply.message.sender_name, 'Bot');
-      await sock.next('typing', (f) => f.username === 'bot' && f.is_typing === false && sock.frames.indexOf(f) > sock.frames.indexOf(reply));
+      await sock.next(
+        'typing',
+        (f) => f.username === 'bot' && f.is_typing === false && sock.frames.indexOf(f) > sock.frames.indexOf(reply),
+      );
       const r = await call(s.url, 'POST', '/api/bot-response/', { token, body: { conversation_id } });
       assert.equal(r.body.message_id, reply.message.id);
       await sock.flush();
-      assert.equal(sock.count('message:new', (f) => f.message.type === 'bot' && f.message.text.startsWith('Hello!')), 1);
+      assert.equal(
+        sock.count('message:new', (f) => f.message.type === 'bot' && f.message.text.startsWith('Hello!')),
+        1,
+      );
       assert.ok(Number(reply.message.id) > Number(message_id));
     } finally {
       await sock.close();
@@ -89,7 +121,10 @@ describe('bot in the server', () => {
 
   test('bot-response answers the newest user message, whoever sent it', async () => {
     const { conversation_id } = await post(s.url, token, 'thanks');
-    await call(s.url, 'POST', `/api/chat/conversations/${conversation_id}/participants/`, { token, body: { username: 'bob' } });
+    await call(s.url, 'POST', `/api/chat/conversations/${conversation_id}/participants/`, {
+      token,
+      body: { username: 'bob' },
+    });
     const bob = (await login(s.url, 'bob')).token;
     await post(s.url, bob, 'bye', { conversation_id });
     const r = await call(s.url, 'POST', '/api/bot-response/', { token, body: { conversation_id } });
@@ -116,14 +151,26 @@ describe('bot typing during a burst', () => {
       await sock.next('typing', (f) => f.username === 'bot' && f.is_typing === false, 10_000);
       const from = sock.frames.length;
       // Posted together, so all five are scheduled well within the bot's 3 s typing refresh.
-      await Promise.all(['one', 'two', 'three', 'four', 'five'].map((text) => post(s.url, token, text, { conversation_id })));
-      await sock.next('typing', (f) => f.username === 'bot' && f.is_typing === false && sock.frames.indexOf(f) >= from, 15_000);
+      await Promise.all(
+        ['one', 'two', 'three', 'four', 'five'].map((text) => post(s.url, token, text, { conversation_id })),
+      );
+      await sock.next(
+        'typing',
+        (f) => f.username === 'bot' && f.is_typing === false && sock.frames.indexOf(f) >= from,
+        15_000,
+      );
       const burst = sock.frames.slice(from);
       const botTyping = burst.filter((f) => f.type === 'typing' && f.username === 'bot');
-      assert.deepEqual(botTyping.map((f) => f.is_typing as boolean), [true, false]);
+      assert.deepEqual(
+        botTyping.map((f) => f.is_typing as boolean),
+        [true, false],
+      );
       const replies = burst.filter((f) => f.type === 'message:new' && f.message.type === 'bot');
       assert.equal(replies.length, 5);
-      assert.ok(burst.indexOf(botTyping[1]!) > burst.indexOf(replies.at(-1)!), 'typing false comes after the last reply');
+      assert.ok(
+        burst.indexOf(botTyping[1]!) > burst.indexOf(replies.at(-1)!),
+        'typing false comes after the last reply',
+      );
     } finally {
       await sock.close();
     }

@@ -24,7 +24,9 @@ describe('chat REST', () => {
     assert.equal(c.body.participant_count, 1);
     assert.equal(c.body.participants[0].username, 'alice');
     assert.equal(c.body.participants[0].role, 'owner');
-    const msgs = await call(s.url, 'GET', `/api/chat/conversations/${r.body.conversation_id}/messages/`, { token: alice });
+    const msgs = await call(s.url, 'GET', `/api/chat/conversations/${r.body.conversation_id}/messages/`, {
+      token: alice,
+    });
     assert.equal(msgs.body[0].text, 'Hello, bot!');
     assert.equal(msgs.body[0].sender, 'alice');
     assert.equal(msgs.body[0].conversation, r.body.conversation_id);
@@ -40,13 +42,19 @@ describe('chat REST', () => {
 
   test('bot-response errors keep the seed {error} shape', async () => {
     const c = await call(s.url, 'POST', '/api/chat/conversations/', { token: alice, body: {} });
-    const none = await call(s.url, 'POST', '/api/bot-response/', { token: alice, body: { conversation_id: c.body.id } });
+    const none = await call(s.url, 'POST', '/api/bot-response/', {
+      token: alice,
+      body: { conversation_id: c.body.id },
+    });
     assert.equal(none.status, 400);
     assert.equal(typeof none.body.error, 'string');
     const missing = await call(s.url, 'POST', '/api/bot-response/', { token: alice, body: {} });
     assert.equal(missing.status, 400);
     assert.equal(typeof missing.body.error, 'string');
-    const foreign = await call(s.url, 'POST', '/api/bot-response/', { token: bob, body: { conversation_id: c.body.id } });
+    const foreign = await call(s.url, 'POST', '/api/bot-response/', {
+      token: bob,
+      body: { conversation_id: c.body.id },
+    });
     assert.equal(foreign.status, 404);
   });
 
@@ -61,7 +69,8 @@ describe('chat REST', () => {
   test('conversations list newest first, 20 a page, with absolute next/previous URLs', async () => {
     const u = (await login(s.url, 'carol')).token;
     const ids: string[] = [];
-    for (let i = 0; i < 22; i++) ids.push((await call(s.url, 'POST', '/api/chat/conversations/', { token: u, body: { title: `t${i}` } })).body.id);
+    for (let i = 0; i < 22; i++)
+      ids.push((await call(s.url, 'POST', '/api/chat/conversations/', { token: u, body: { title: `t${i}` } })).body.id);
     await post(s.url, u, 'bump', { conversation_id: ids[0] });
     const p1 = await call(s.url, 'GET', '/api/chat/conversations/', { token: u });
     assert.equal(p1.status, 200);
@@ -98,18 +107,33 @@ describe('chat REST', () => {
     }
     const base = `/api/chat/conversations/${conversation_id}/messages/`;
     const all = (await call(s.url, 'GET', base, { token: bob })).body;
-    assert.deepEqual(all.map((m: { seq: number }) => m.seq), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.deepEqual(
+      all.map((m: { seq: number }) => m.seq),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    );
     assert.equal(all[1].type, 'bot');
     assert.equal(all[1].sender, null);
     assert.equal(all[1].sender_name, 'Bot');
     const after = (await call(s.url, 'GET', `${base}?after_seq=7&limit=2`, { token: bob })).body;
-    assert.deepEqual(after.map((m: { seq: number }) => m.seq), [8, 9]);
+    assert.deepEqual(
+      after.map((m: { seq: number }) => m.seq),
+      [8, 9],
+    );
     const beforeSeq = (await call(s.url, 'GET', `${base}?before_seq=4&limit=2`, { token: bob })).body;
-    assert.deepEqual(beforeSeq.map((m: { seq: number }) => m.seq), [2, 3]);
+    assert.deepEqual(
+      beforeSeq.map((m: { seq: number }) => m.seq),
+      [2, 3],
+    );
     const offset = (await call(s.url, 'GET', `${base}?limit=3&offset=2`, { token: bob })).body;
-    assert.deepEqual(offset.map((m: { seq: number }) => m.seq), [3, 4, 5]);
+    assert.deepEqual(
+      offset.map((m: { seq: number }) => m.seq),
+      [3, 4, 5],
+    );
     const newest = (await call(s.url, 'GET', `${base}?limit=2`, { token: bob })).body;
-    assert.deepEqual(newest.map((m: { seq: number }) => m.seq), [9, 10]);
+    assert.deepEqual(
+      newest.map((m: { seq: number }) => m.seq),
+      [9, 10],
+    );
     for (const q of ['limit=0', 'limit=201', 'limit=abc', 'after_seq=-1', 'offset=x']) {
       assert.equal((await call(s.url, 'GET', `${base}?${q}`, { token: bob })).status, 400, q);
     }
@@ -117,11 +141,15 @@ describe('chat REST', () => {
 
   test('read marks the caller read up to a message and answers success', async () => {
     const { conversation_id, message_id } = await post(s.url, alice, 'read me');
-    await call(s.url, 'POST', `/api/chat/conversations/${conversation_id}/participants/`, { token: alice, body: { username: 'bob' } });
+    await call(s.url, 'POST', `/api/chat/conversations/${conversation_id}/participants/`, {
+      token: alice,
+      body: { username: 'bob' },
+    });
     const r = await call(s.url, 'POST', `/api/chat/messages/${message_id}/read/`, { token: bob });
     assert.equal(r.status, 200);
     assert.deepEqual(r.body, { status: 'success' });
-    const msgs = (await call(s.url, 'GET', `/api/chat/conversations/${conversation_id}/messages/`, { token: alice })).body;
+    const msgs = (await call(s.url, 'GET', `/api/chat/conversations/${conversation_id}/messages/`, { token: alice }))
+      .body;
     assert.equal(msgs.find((m: { id: string }) => m.id === message_id).status, 'read');
     const conv = (await call(s.url, 'GET', `/api/chat/conversations/${conversation_id}/`, { token: alice })).body;
     assert.ok(conv.participants.find((p: { username: string }) => p.username === 'bob').last_read_at);
@@ -131,13 +159,20 @@ describe('chat REST', () => {
 
   test('typing over REST answers success and validates its fields', async () => {
     const { conversation_id } = await post(s.url, alice, 'typing');
-    const ok = await call(s.url, 'POST', '/api/chat/typing/', { token: alice, body: { conversation_id, is_typing: true } });
+    const ok = await call(s.url, 'POST', '/api/chat/typing/', {
+      token: alice,
+      body: { conversation_id, is_typing: true },
+    });
     assert.equal(ok.status, 200);
     assert.deepEqual(ok.body, { status: 'success' });
     const bad = await call(s.url, 'POST', '/api/chat/typing/', { token: alice, body: { conversation_id } });
     assert.equal(bad.status, 400);
     assert.ok(Array.isArray(bad.body.is_typing));
-    assert.equal((await call(s.url, 'POST', '/api/chat/typing/', { token: carol, body: { conversation_id, is_typing: true } })).status, 404);
+    assert.equal(
+      (await call(s.url, 'POST', '/api/chat/typing/', { token: carol, body: { conversation_id, is_typing: true } }))
+        .status,
+      404,
+    );
   });
 
   test('participants: owner adds (201, then 200), system message written, non-owner 403, unknown username 400', async () => {
@@ -148,7 +183,8 @@ describe('chat REST', () => {
     assert.equal(add.body.username, 'bob');
     assert.equal(add.body.role, 'agent');
     assert.equal((await call(s.url, 'POST', path, { token: alice, body: { username: 'bob' } })).status, 200);
-    const msgs = (await call(s.url, 'GET', `/api/chat/conversations/${conversation_id}/messages/`, { token: bob })).body;
+    const msgs = (await call(s.url, 'GET', `/api/chat/conversations/${conversation_id}/messages/`, { token: bob }))
+      .body;
     assert.ok(msgs.some((m: { type: string; text: string }) => m.type === 'system' && m.text === 'bob joined'));
     const forbidden = await call(s.url, 'POST', path, { token: bob, body: { username: 'carol' } });
     assert.equal(forbidden.status, 403);
@@ -161,13 +197,26 @@ describe('chat REST', () => {
 
   test('a conversation the caller does not take part in answers 404, and malformed ids 404', async () => {
     const { conversation_id } = await post(s.url, alice, 'private');
-    for (const path of [`/api/chat/conversations/${conversation_id}/`, `/api/chat/conversations/${conversation_id}/messages/`]) {
+    for (const path of [
+      `/api/chat/conversations/${conversation_id}/`,
+      `/api/chat/conversations/${conversation_id}/messages/`,
+    ]) {
       const r = await call(s.url, 'GET', path, { token: carol });
       assert.equal(r.status, 404);
       assert.equal(r.body.code, 'not_found');
     }
-    assert.equal((await call(s.url, 'POST', '/api/user-response/', { token: carol, body: { message: 'x', conversation_id } })).status, 404);
-    for (const path of ['/api/chat/conversations/%E0%A4%A/', '/api/chat/conversations/abc/', '/api/chat/conversations/1e3/messages/', '/api/chat/messages/-1/read/', '/api/nope/']) {
+    assert.equal(
+      (await call(s.url, 'POST', '/api/user-response/', { token: carol, body: { message: 'x', conversation_id } }))
+        .status,
+      404,
+    );
+    for (const path of [
+      '/api/chat/conversations/%E0%A4%A/',
+      '/api/chat/conversations/abc/',
+      '/api/chat/conversations/1e3/messages/',
+      '/api/chat/messages/-1/read/',
+      '/api/nope/',
+    ]) {
       const method = path.includes('read') ? 'POST' : 'GET';
       assert.equal((await call(s.url, method, path, { token: alice })).status, 404, path);
     }
@@ -188,7 +237,10 @@ describe('chat REST', () => {
       assert.equal(r.status, 400, JSON.stringify(body));
       assert.ok(Array.isArray(r.body[field]), JSON.stringify(r.body));
     }
-    const exact = await call(s.url, 'POST', '/api/user-response/', { token: alice, body: { message: '😀'.repeat(1000) } });
+    const exact = await call(s.url, 'POST', '/api/user-response/', {
+      token: alice,
+      body: { message: '😀'.repeat(1000) },
+    });
     assert.equal(exact.status, 201, '1000 code points are allowed');
   });
 
@@ -196,7 +248,10 @@ describe('chat REST', () => {
     const bad = await call(s.url, 'POST', '/api/user-response/', { token: alice, body: '{"message": ' });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.code, 'parse_error');
-    const big = await call(s.url, 'POST', '/api/user-response/', { token: alice, body: { message: 'x'.repeat(70 * 1024) } });
+    const big = await call(s.url, 'POST', '/api/user-response/', {
+      token: alice,
+      body: { message: 'x'.repeat(70 * 1024) },
+    });
     assert.equal(big.status, 413);
     const anon = await call(s.url, 'POST', '/api/user-response/', { body: { message: 'x' } });
     assert.equal(anon.status, 401);
@@ -205,10 +260,15 @@ describe('chat REST', () => {
 
   test('a repeated client_id returns the original 201 body and stores nothing', async () => {
     const first = await post(s.url, bob, 'once', { client_id: 'c-123' });
-    const again = await call(s.url, 'POST', '/api/user-response/', { token: bob, body: { message: 'different text', client_id: 'c-123' } });
+    const again = await call(s.url, 'POST', '/api/user-response/', {
+      token: bob,
+      body: { message: 'different text', client_id: 'c-123' },
+    });
     assert.equal(again.status, 201);
     assert.deepEqual(again.body, first);
-    const msgs = (await call(s.url, 'GET', `/api/chat/conversations/${first.conversation_id}/messages/`, { token: bob })).body;
+    const msgs = (
+      await call(s.url, 'GET', `/api/chat/conversations/${first.conversation_id}/messages/`, { token: bob })
+    ).body;
     assert.equal(msgs.filter((m: { type: string }) => m.type === 'user').length, 1);
     assert.equal(msgs[0].client_id, 'c-123');
     // Another user may use the same client_id.
@@ -217,9 +277,15 @@ describe('chat REST', () => {
   });
 
   test('a failed request does not remember its client_id', async () => {
-    const bad = await call(s.url, 'POST', '/api/user-response/', { token: bob, body: { message: '', client_id: 'c-fail' } });
+    const bad = await call(s.url, 'POST', '/api/user-response/', {
+      token: bob,
+      body: { message: '', client_id: 'c-fail' },
+    });
     assert.equal(bad.status, 400);
-    const good = await call(s.url, 'POST', '/api/user-response/', { token: bob, body: { message: 'now valid', client_id: 'c-fail' } });
+    const good = await call(s.url, 'POST', '/api/user-response/', {
+      token: bob,
+      body: { message: 'now valid', client_id: 'c-fail' },
+    });
     assert.equal(good.status, 201);
   });
 
@@ -229,7 +295,10 @@ describe('chat REST', () => {
     assert.equal(r.status, 200);
     assert.equal(typeof r.body.ticket, 'string');
     assert.equal(r.body.expires_in, 30);
-    assert.equal((await call(s.url, 'POST', '/api/chat/ws-ticket/', { token: carol, body: { conversation_id } })).status, 404);
+    assert.equal(
+      (await call(s.url, 'POST', '/api/chat/ws-ticket/', { token: carol, body: { conversation_id } })).status,
+      404,
+    );
     assert.equal((await call(s.url, 'POST', '/api/chat/ws-ticket/', { token: alice, body: {} })).status, 400);
   });
 });
@@ -241,12 +310,26 @@ describe('write limits', () => {
       const { token } = await login(s.url, 'alice');
       const { conversation_id } = await post(s.url, token, 'start');
       const results = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => call(s.url, 'POST', '/api/user-response/', { token, body: { message: `burst ${i}`, conversation_id, client_id: `b${i}` } })),
+        Array.from({ length: 50 }, (_, i) =>
+          call(s.url, 'POST', '/api/user-response/', {
+            token,
+            body: { message: `burst ${i}`, conversation_id, client_id: `b${i}` },
+          }),
+        ),
       );
-      assert.deepEqual(results.map((r) => r.status), Array(50).fill(201));
-      const msgs = (await call(s.url, 'GET', `/api/chat/conversations/${conversation_id}/messages/?limit=200`, { token })).body;
+      assert.deepEqual(
+        results.map((r) => r.status),
+        Array(50).fill(201),
+      );
+      const msgs = (
+        await call(s.url, 'GET', `/api/chat/conversations/${conversation_id}/messages/?limit=200`, { token })
+      ).body;
       const seqs = msgs.map((m: { seq: number }) => m.seq);
-      assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), 'seq has no gaps');
+      assert.deepEqual(
+        seqs,
+        Array.from({ length: seqs.length }, (_, i) => i + 1),
+        'seq has no gaps',
+      );
     } finally {
       await s.stop();
     }
@@ -262,7 +345,10 @@ describe('write limits', () => {
       assert.equal(r.body.code, 'rate_limited');
       assert.ok(Number(r.headers.get('retry-after')) > 0);
       const { token: bob } = await login(s.url, 'bob');
-      assert.equal((await call(s.url, 'POST', '/api/user-response/', { token: bob, body: { message: 'other user' } })).status, 201);
+      assert.equal(
+        (await call(s.url, 'POST', '/api/user-response/', { token: bob, body: { message: 'other user' } })).status,
+        201,
+      );
     } finally {
       await s.stop();
     }
@@ -278,7 +364,10 @@ describe('write limits', () => {
       const r = await ticket();
       assert.equal(r.status, 429);
       assert.equal(r.body.code, 'rate_limited');
-      assert.equal((await call(s.url, 'POST', '/api/user-response/', { token, body: { message: 'w1', conversation_id } })).status, 201);
+      assert.equal(
+        (await call(s.url, 'POST', '/api/user-response/', { token, body: { message: 'w1', conversation_id } })).status,
+        201,
+      );
     } finally {
       await s.stop();
     }

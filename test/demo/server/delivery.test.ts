@@ -30,7 +30,10 @@ test('a message is sent until it reaches another participant socket, then delive
   const alice = (await login(s.url, 'alice')).token;
   const bob = (await login(s.url, 'bob')).token;
   const conv = (await post(s.url, alice, 'before bob is here')).conversation_id as string;
-  await call(s.url, 'POST', `/api/chat/conversations/${conv}/participants/`, { token: alice, body: { username: 'bob' } });
+  await call(s.url, 'POST', `/api/chat/conversations/${conv}/participants/`, {
+    token: alice,
+    body: { username: 'bob' },
+  });
   assert.equal(await statusOf(alice, conv, 'before bob is here'), 'sent');
 
   const bobSocket = await TestSocket.open(s.url, conv, `token=${bob}`);

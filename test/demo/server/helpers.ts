@@ -25,7 +25,14 @@ export function tempDir(prefix = 'parley-test-'): { dir: string; cleanup: () => 
 
 export async function startServer(options: Partial<ServerOptions> = {}, keepDir = false): Promise<TestServer> {
   const { dir, cleanup } = options.dataDir ? { dir: options.dataDir, cleanup: () => undefined } : tempDir();
-  const server = await createServer({ port: 0, logLevel: 'silent', botDelayMs: 20, jwtSecret: SECRET, ...options, dataDir: dir });
+  const server = await createServer({
+    port: 0,
+    logLevel: 'silent',
+    botDelayMs: 20,
+    jwtSecret: SECRET,
+    ...options,
+    dataDir: dir,
+  });
   return Object.assign(server, {
     dataDir: dir,
     async stop() {
@@ -42,7 +49,12 @@ export interface Reply<T = any> {
 }
 
 /** JSON request; `body` is sent as JSON unless it is a string or FormData. */
-export async function call<T = any>(base: string, method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
+export async function call<T = any>(
+  base: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: BodyInit | undefined;
@@ -63,7 +75,11 @@ export async function call<T = any>(base: string, method: string, path: string, 
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
-export async function login(base: string, username = 'alice', password = `${username}123`): Promise<{ token: string; refresh: string; username: string }> {
+export async function login(
+  base: string,
+  username = 'alice',
+  password = `${username}123`,
+): Promise<{ token: string; refresh: string; username: string }> {
   const r = await call(base, 'POST', '/api/auth/login', { body: { username, password } });
   if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
@@ -93,7 +109,9 @@ export class TestSocket {
       this.ws.once('open', () => resolve());
       this.ws.once('error', reject);
     });
-    this.closed = new Promise((resolve) => this.ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      this.ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     this.ws.on('error', () => undefined);
     this.ws.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as AnyFrame;
@@ -118,7 +136,13 @@ export class TestSocket {
     const seen = this.frames.find(match);
     if (seen) return Promise.resolve(seen as T);
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for a ${type} frame; got ${JSON.stringify(this.frames.map((f) => f.type))}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`timed out waiting for a ${type} frame; got ${JSON.stringify(this.frames.map((f) => f.type))}`),
+          ),
+        timeoutMs,
+      );
       this.waiters.push({ pred: match, from: 0, resolve: (f) => (clearTimeout(timer), resolve(f as T)) });
     });
   }
@@ -136,7 +160,11 @@ export class TestSocket {
       const check = () => this.frames.filter((f) => f.type === 'pong').length > before;
       if (check()) return resolve();
       const timer = setTimeout(() => reject(new Error('no pong')), 5000);
-      this.waiters.push({ pred: (f) => f.type === 'pong' && check(), from: 0, resolve: () => (clearTimeout(timer), resolve()) });
+      this.waiters.push({
+        pred: (f) => f.type === 'pong' && check(),
+        from: 0,
+        resolve: () => (clearTimeout(timer), resolve()),
+      });
     });
   }
 
@@ -157,4 +185,5 @@ export async function closeCodeOf(url: string, options?: ConstructorParameters<t
   return (await s.closed).code;
 }
 
-export const wsUrl = (base: string, conversationId: string, query = '') => `${base.replace(/^http/, 'ws')}/ws/chat/${conversationId}/${query ? `?${query}` : ''}`;
+export const wsUrl = (base: string, conversationId: string, query = '') =>
+  `${base.replace(/^http/, 'ws')}/ws/chat/${conversationId}/${query ? `?${query}` : ''}`;

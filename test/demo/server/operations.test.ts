@@ -24,7 +24,14 @@ describe('operations', () => {
     const res = await fetch(`${s.url}/metrics`);
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
     const text = await res.text();
-    for (const name of ['parley_open_sockets 1', 'parley_messages_stored_total', 'parley_messages_fanned_out_total', 'parley_bot_replies_total', 'parley_upload_bytes_total', 'parley_http_requests_total{status="201"}']) {
+    for (const name of [
+      'parley_open_sockets 1',
+      'parley_messages_stored_total',
+      'parley_messages_fanned_out_total',
+      'parley_bot_replies_total',
+      'parley_upload_bytes_total',
+      'parley_http_requests_total{status="201"}',
+    ]) {
       assert.ok(text.includes(name), name);
     }
     assert.ok(!text.includes('alice'), 'no personal data');
@@ -46,7 +53,11 @@ describe('operations', () => {
   test('CORS allows any origin by default, with preflight', async () => {
     const pre = await fetch(`${s.url}/api/user-response/`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://anywhere.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin: 'https://anywhere.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
     assert.equal(pre.status, 204);
     assert.equal(pre.headers.get('access-control-allow-origin'), '*');
@@ -54,7 +65,7 @@ describe('operations', () => {
   });
 });
 
-test('npm start\'s entry prints the URL and demo accounts, logs JSON without tokens, query strings or upload names, and shuts down with 1012', async (t) => {
+test("npm start's entry prints the URL and demo accounts, logs JSON without tokens, query strings or upload names, and shuts down with 1012", async (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const child = spawn(process.execPath, ['--import', 'tsx', 'demo/server/main.ts'], {
@@ -76,9 +87,15 @@ test('npm start\'s entry prints the URL and demo accounts, logs JSON without tok
     assert.match(out, /alice \/ alice123/);
     const { token, refresh } = await login(url, 'alice');
     const { conversation_id } = await post(url, token, 'Hello, bot!');
-    await call(url, 'GET', `/api/chat/conversations/${conversation_id}/messages/?limit=5&secret=query-marker`, { token });
+    await call(url, 'GET', `/api/chat/conversations/${conversation_id}/messages/?limit=5&secret=query-marker`, {
+      token,
+    });
     const upload = new FormData();
-    upload.append('file', new Blob([new Uint8Array(Buffer.from('%PDF-1.4\n%%EOF\n'))], { type: 'application/pdf' }), 'a.pdf');
+    upload.append(
+      'file',
+      new Blob([new Uint8Array(Buffer.from('%PDF-1.4\n%%EOF\n'))], { type: 'application/pdf' }),
+      'a.pdf',
+    );
     const { body: attachment } = await call(url, 'POST', '/api/chat/upload/', { token, body: upload });
     const secretName = String(attachment.file_url).split('/').pop()!;
     assert.equal((await fetch(url + attachment.file_url)).status, 200);

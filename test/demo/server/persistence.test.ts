@@ -9,7 +9,11 @@ import { TestSocket, call, login, post, startServer, tempDir } from './helpers.j
 test('a restart on the same data keeps users, messages and seq', async (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
-  const first = await startServer({ dataDir: dir, botDelayMs: 0, users: [{ username: 'dave', password: 'dave-pass-1', display_name: 'Dave' }] });
+  const first = await startServer({
+    dataDir: dir,
+    botDelayMs: 0,
+    users: [{ username: 'dave', password: 'dave-pass-1', display_name: 'Dave' }],
+  });
   const dave = (await login(first.url, 'dave', 'dave-pass-1')).token;
   const { conversation_id } = await post(first.url, dave, 'before restart', { client_id: 'persist-1' });
   await call(first.url, 'POST', '/api/bot-response/', { token: dave, body: { conversation_id } });
@@ -20,7 +24,10 @@ test('a restart on the same data keeps users, messages and seq', async (t) => {
     assert.deepEqual(second.demoUsers, [], 'demo users are not created again');
     const token = (await login(second.url, 'dave', 'dave-pass-1')).token;
     assert.equal((await login(second.url, 'alice')).username, 'alice');
-    const repeat = await call(second.url, 'POST', '/api/user-response/', { token, body: { message: 'before restart', client_id: 'persist-1' } });
+    const repeat = await call(second.url, 'POST', '/api/user-response/', {
+      token,
+      body: { message: 'before restart', client_id: 'persist-1' },
+    });
     assert.equal(repeat.body.conversation_id, conversation_id, 'idempotency keys survive a restart');
     const sock = await TestSocket.open(second.url, conversation_id, `token=${token}`);
     assert.equal((await sock.next('hello')).last_seq, 2);
@@ -29,8 +36,12 @@ test('a restart on the same data keeps users, messages and seq', async (t) => {
     assert.equal(ack.seq, 3);
     await sock.next('message:new', (f) => f.message.type === 'bot' && f.message.seq === 4);
     await sock.close();
-    const msgs = (await call(second.url, 'GET', `/api/chat/conversations/${conversation_id}/messages/`, { token })).body;
-    assert.deepEqual(msgs.map((m: { seq: number; text: string }) => m.seq), [1, 2, 3, 4]);
+    const msgs = (await call(second.url, 'GET', `/api/chat/conversations/${conversation_id}/messages/`, { token }))
+      .body;
+    assert.deepEqual(
+      msgs.map((m: { seq: number; text: string }) => m.seq),
+      [1, 2, 3, 4],
+    );
     assert.equal(msgs[0].text, 'before restart');
     // Tokens signed before the restart still verify (the secret is kept).
     assert.equal((await call(second.url, 'GET', '/api/auth/me', { token: dave })).status, 200);
@@ -48,7 +59,12 @@ test('a user message left unanswered by a crash is answered once after the resta
   await call(first.url, 'POST', '/api/bot-response/', { token, body: { conversation_id } });
   // The crash: a message stored, the process gone before its bot job ran.
   const alice = first.context.storage.findUserByUsername('alice')!;
-  first.context.storage.insertMessage({ conversationId: conversation_id, senderId: alice.id, type: 'user', text: 'hello before the crash' });
+  first.context.storage.insertMessage({
+    conversationId: conversation_id,
+    senderId: alice.id,
+    type: 'user',
+    text: 'hello before the crash',
+  });
   await first.close();
   const second = await startServer({ dataDir: dir, botDelayMs: 0 });
   try {
@@ -57,14 +73,18 @@ test('a user message left unanswered by a crash is answered once after the resta
     const reply = await sock.next('message:new', (f) => f.message.type === 'bot' && f.message.seq === 4);
     assert.match(reply.message.text, /^Hello!/);
     await sock.close();
-    const msgs = (await call(second.url, 'GET', `/api/chat/conversations/${conversation_id}/messages/`, { token })).body;
-    assert.deepEqual(msgs.map((m: { type: string }) => m.type), ['user', 'bot', 'user', 'bot']);
+    const msgs = (await call(second.url, 'GET', `/api/chat/conversations/${conversation_id}/messages/`, { token }))
+      .body;
+    assert.deepEqual(
+      msgs.map((m: { type: string }) => m.type),
+      ['user', 'bot', 'user', 'bot'],
+    );
   } finally {
     await second.close();
   }
 });
 
-test('the seed guide\'s SQL runs against the database and the backup command copies it while the server runs', async (t) => {
+test("the seed guide's SQL runs against the database and the backup command copies it while the server runs", async (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const s = await startServer({ dataDir: dir, botDelayMs: 0 });
@@ -73,7 +93,10 @@ test('the seed guide\'s SQL runs against the database and the backup command cop
     const { conversation_id } = await post(s.url, token, 'Hello');
     await call(s.url, 'POST', '/api/bot-response/', { token, body: { conversation_id } });
     const file = join(dir, 'backup.db');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'demo/server/backup.ts', file], { env: { ...process.env, PARLEY_DATA_DIR: dir }, stdio: 'pipe' });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'demo/server/backup.ts', file], {
+      env: { ...process.env, PARLEY_DATA_DIR: dir },
+      stdio: 'pipe',
+    });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     assert.equal(code, 0);
     assert.ok(existsSync(file));
@@ -81,13 +104,20 @@ test('the seed guide\'s SQL runs against the database and the backup command cop
     const convs = db.prepare('SELECT * FROM chat_conversation ORDER BY updated_at DESC LIMIT 10').all();
     assert.equal(convs.length, 1);
     const msgs = db
-      .prepare(`SELECT c.title, m.text, m.type, m.created_at FROM chat_message m JOIN chat_conversation c ON m.conversation_id = c.id ORDER BY m.created_at DESC LIMIT 20`)
+      .prepare(
+        `SELECT c.title, m.text, m.type, m.created_at FROM chat_message m JOIN chat_conversation c ON m.conversation_id = c.id ORDER BY m.created_at DESC LIMIT 20`,
+      )
       .all() as { type: string }[];
     assert.deepEqual(msgs.map((m) => m.type).sort(), ['bot', 'user']);
     const parts = db
-      .prepare(`SELECT c.title, p.role, u.username, p.joined_at FROM chat_participant p JOIN chat_conversation c ON p.conversation_id = c.id JOIN accounts_user u ON p.user_id = u.id`)
+      .prepare(
+        `SELECT c.title, p.role, u.username, p.joined_at FROM chat_participant p JOIN chat_conversation c ON p.conversation_id = c.id JOIN accounts_user u ON p.user_id = u.id`,
+      )
       .all() as { username: string; role: string }[];
-    assert.deepEqual(parts.map((p) => [p.username, p.role]), [['alice', 'owner']]);
+    assert.deepEqual(
+      parts.map((p) => [p.username, p.role]),
+      [['alice', 'owner']],
+    );
     db.close();
   } finally {
     await s.close();

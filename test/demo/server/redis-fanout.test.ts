@@ -21,10 +21,16 @@ async function startRedis(): Promise<{ url: string; stop: () => Promise<void> }>
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => undefined };
   const bin = process.env.REDIS_SERVER ?? 'redis-server';
   if (spawnSync(bin, ['--version']).error) {
-    throw new Error(`redis-server not found (${bin}): install it (apt-get install redis-server) or set REDIS_URL; this test needs a real Redis`);
+    throw new Error(
+      `redis-server not found (${bin}): install it (apt-get install redis-server) or set REDIS_URL; this test needs a real Redis`,
+    );
   }
   const port = await freePort();
-  const child: ChildProcess = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    bin,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -62,7 +68,10 @@ describe('two instances with Redis', () => {
     alice = (await login(a.url, 'alice')).token;
     bob = (await login(b.url, 'bob')).token;
     conv = (await post(a.url, alice, 'shared')).conversation_id;
-    await call(a.url, 'POST', `/api/chat/conversations/${conv}/participants/`, { token: alice, body: { username: 'bob' } });
+    await call(a.url, 'POST', `/api/chat/conversations/${conv}/participants/`, {
+      token: alice,
+      body: { username: 'bob' },
+    });
   });
   after(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
@@ -70,7 +79,7 @@ describe('two instances with Redis', () => {
     cleanup?.();
   });
 
-  test('they deliver each other\'s messages, typing, read receipts and presence', async () => {
+  test("they deliver each other's messages, typing, read receipts and presence", async () => {
     const sa = await TestSocket.open(a.url, conv, `token=${alice}`);
     const sb = await TestSocket.open(b.url, conv, `token=${bob}`);
     try {
@@ -79,7 +88,10 @@ describe('two instances with Redis', () => {
       const onB = await sb.next('message:new', (f) => f.message.client_id === 'redis-1');
       assert.equal(onB.message.sender, 'alice');
       // Exactly one bot reply, seen on both instances.
-      const botB = await sb.next('message:new', (f) => f.message.type === 'bot' && f.message.seq === onB.message.seq + 1);
+      const botB = await sb.next(
+        'message:new',
+        (f) => f.message.type === 'bot' && f.message.seq === onB.message.seq + 1,
+      );
       await sa.next('message:new', (f) => f.message.id === botB.message.id);
       await sb.next('typing', (f) => f.username === 'bot' && f.is_typing === false);
 
@@ -98,10 +110,19 @@ describe('two instances with Redis', () => {
       await sb.close();
       await sa.next('user_left', (f) => f.username === 'bob');
       await sa.flush();
-      assert.equal(sa.count('message:new', (f) => f.message.id === onA.message.id), 1, 'no duplicates across instances');
-      const msgs = (await call(a.url, 'GET', `/api/chat/conversations/${conv}/messages/?limit=200`, { token: alice })).body;
+      assert.equal(
+        sa.count('message:new', (f) => f.message.id === onA.message.id),
+        1,
+        'no duplicates across instances',
+      );
+      const msgs = (await call(a.url, 'GET', `/api/chat/conversations/${conv}/messages/?limit=200`, { token: alice }))
+        .body;
       const seqs = msgs.map((m: { seq: number }) => m.seq);
-      assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), 'one gapless seq across both writers');
+      assert.deepEqual(
+        seqs,
+        Array.from({ length: seqs.length }, (_, i) => i + 1),
+        'one gapless seq across both writers',
+      );
       assert.equal(msgs.filter((m: { client_id: string | null }) => m.client_id === 'redis-1').length, 1);
     } finally {
       await Promise.all([sa.close(), sb.close()]);
@@ -109,7 +130,8 @@ describe('two instances with Redis', () => {
   });
 
   test('a ticket from one instance opens a socket on the other', async () => {
-    const t = (await call(a.url, 'POST', '/api/chat/ws-ticket/', { token: bob, body: { conversation_id: conv } })).body.ticket;
+    const t = (await call(a.url, 'POST', '/api/chat/ws-ticket/', { token: bob, body: { conversation_id: conv } })).body
+      .ticket;
     const sb = await TestSocket.open(b.url, conv, `ticket=${t}`);
     assert.equal((await sb.next('hello')).user.username, 'bob');
     await sb.close();

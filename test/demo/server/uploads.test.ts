@@ -6,7 +6,10 @@ import { sweepUploads } from '../../../demo/server/routes/upload-routes.js';
 import { TestSocket, call, login, post, startServer, type TestServer } from './helpers.js';
 
 // A valid 1x1 PNG.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 // An ELF header: an executable whatever its name says.
 const EXE = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(120)]);
@@ -47,7 +50,10 @@ describe('uploads', () => {
   });
 
   test('a PDF upload answers 201 and is served as an attachment', async () => {
-    const r = await call(s.url, 'POST', '/api/chat/upload/', { token: alice, body: form(PDF, 'report.pdf', 'application/pdf') });
+    const r = await call(s.url, 'POST', '/api/chat/upload/', {
+      token: alice,
+      body: form(PDF, 'report.pdf', 'application/pdf'),
+    });
     assert.equal(r.status, 201);
     assert.equal(r.body.content_type, 'application/pdf');
     const got = await fetch(s.url + r.body.file_url);
@@ -56,21 +62,36 @@ describe('uploads', () => {
   });
 
   test('a stored file that cannot be read (gone or replaced under the server) ends that answer, not the server', async () => {
-    const r = await call(s.url, 'POST', '/api/chat/upload/', { token: alice, body: form(PNG, 'gone.png', 'image/png') });
+    const r = await call(s.url, 'POST', '/api/chat/upload/', {
+      token: alice,
+      body: form(PNG, 'gone.png', 'image/png'),
+    });
     const path = join(s.dataDir, 'uploads', r.body.file_url.split('/').pop());
     // A directory where the file was: stat succeeds, reading fails (as a file swept mid-request does).
     rmSync(path);
     mkdirSync(path);
-    await fetch(s.url + r.body.file_url).then((res) => res.arrayBuffer()).catch(() => undefined);
+    await fetch(s.url + r.body.file_url)
+      .then((res) => res.arrayBuffer())
+      .catch(() => undefined);
     assert.equal((await call(s.url, 'GET', '/healthz')).status, 200);
   });
 
   test('an executable named .png answers 415 and leaves nothing on disk', async () => {
     const before = stored().length;
-    const r = await call(s.url, 'POST', '/api/chat/upload/', { token: alice, body: form(EXE, 'cute.png', 'image/png') });
+    const r = await call(s.url, 'POST', '/api/chat/upload/', {
+      token: alice,
+      body: form(EXE, 'cute.png', 'image/png'),
+    });
     assert.equal(r.status, 415);
     assert.equal(r.body.code, 'unsupported_media_type');
-    const svg = await call(s.url, 'POST', '/api/chat/upload/', { token: alice, body: form(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'x.svg', 'image/svg+xml') });
+    const svg = await call(s.url, 'POST', '/api/chat/upload/', {
+      token: alice,
+      body: form(
+        Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        'x.svg',
+        'image/svg+xml',
+      ),
+    });
     assert.equal(svg.status, 415);
     assert.equal(stored().length, before);
     assert.deepEqual(tmp(), []);
@@ -91,34 +112,64 @@ describe('uploads', () => {
     const r = await call(s.url, 'POST', '/api/chat/upload/', { token: alice, body: f });
     assert.equal(r.status, 400);
     assert.ok(Array.isArray(r.body.file));
-    assert.equal((await call(s.url, 'POST', '/api/chat/upload/', { body: form(PNG, 'a.png', 'image/png') })).status, 401);
+    assert.equal(
+      (await call(s.url, 'POST', '/api/chat/upload/', { body: form(PNG, 'a.png', 'image/png') })).status,
+      401,
+    );
   });
 
   test('an attachment is usable by its uploader only, in its conversation, once', async () => {
     const { conversation_id } = await post(s.url, alice, 'with file');
-    const up = await call(s.url, 'POST', '/api/chat/upload/', { token: alice, body: form(PNG, 'p.png', 'image/png', { conversation_id }) });
+    const up = await call(s.url, 'POST', '/api/chat/upload/', {
+      token: alice,
+      body: form(PNG, 'p.png', 'image/png', { conversation_id }),
+    });
     assert.equal(up.status, 201);
     const id = up.body.attachment_id;
     const other = await post(s.url, alice, 'elsewhere');
-    const wrongConv = await call(s.url, 'POST', '/api/user-response/', { token: alice, body: { message: '', attachment_id: id, conversation_id: other.conversation_id } });
+    const wrongConv = await call(s.url, 'POST', '/api/user-response/', {
+      token: alice,
+      body: { message: '', attachment_id: id, conversation_id: other.conversation_id },
+    });
     assert.equal(wrongConv.status, 400);
     assert.ok(Array.isArray(wrongConv.body.attachment_id));
-    const wrongUser = await call(s.url, 'POST', '/api/user-response/', { token: bob, body: { message: 'mine?', attachment_id: id } });
+    const wrongUser = await call(s.url, 'POST', '/api/user-response/', {
+      token: bob,
+      body: { message: 'mine?', attachment_id: id },
+    });
     assert.equal(wrongUser.status, 400);
     const sock = await TestSocket.open(s.url, conversation_id, `token=${alice}`);
-    const ok = await call(s.url, 'POST', '/api/user-response/', { token: alice, body: { message: '', attachment_id: id, conversation_id } });
+    const ok = await call(s.url, 'POST', '/api/user-response/', {
+      token: alice,
+      body: { message: '', attachment_id: id, conversation_id },
+    });
     assert.equal(ok.status, 201);
     const m = await sock.next('message:new', (f) => f.message.id === ok.body.message_id);
-    assert.deepEqual(m.message.attachment, { attachment_id: id, file_url: up.body.file_url, file_name: 'p.png', file_size: PNG.length, content_type: 'image/png' });
+    assert.deepEqual(m.message.attachment, {
+      attachment_id: id,
+      file_url: up.body.file_url,
+      file_name: 'p.png',
+      file_size: PNG.length,
+      content_type: 'image/png',
+    });
     assert.equal(m.message.text, '');
     await sock.close();
-    const again = await call(s.url, 'POST', '/api/user-response/', { token: alice, body: { message: 'again', attachment_id: id, conversation_id } });
+    const again = await call(s.url, 'POST', '/api/user-response/', {
+      token: alice,
+      body: { message: 'again', attachment_id: id, conversation_id },
+    });
     assert.equal(again.status, 400);
   });
 
   test('the sweep deletes unattached uploads past their age and keeps attached ones', async () => {
-    const loose = await call(s.url, 'POST', '/api/chat/upload/', { token: alice, body: form(PNG, 'loose.png', 'image/png') });
-    const kept = await call(s.url, 'POST', '/api/chat/upload/', { token: alice, body: form(PNG, 'kept.png', 'image/png') });
+    const loose = await call(s.url, 'POST', '/api/chat/upload/', {
+      token: alice,
+      body: form(PNG, 'loose.png', 'image/png'),
+    });
+    const kept = await call(s.url, 'POST', '/api/chat/upload/', {
+      token: alice,
+      body: form(PNG, 'kept.png', 'image/png'),
+    });
     await post(s.url, alice, 'keep it', { attachment_id: kept.body.attachment_id });
     assert.equal(await sweepUploads(s.context, 24 * 3600_000), 0, 'fresh uploads stay');
     assert.ok((await sweepUploads(s.context, -1000)) >= 1);

@@ -17,10 +17,16 @@ describe('chat socket', () => {
   };
 
   before(async () => {
-    s = await startServer({ botDelayMs: 10, rateLimits: { socketBurst: 200, socketRefillPerSec: 1, socketStrikes: 5 } });
+    s = await startServer({
+      botDelayMs: 10,
+      rateLimits: { socketBurst: 200, socketRefillPerSec: 1, socketStrikes: 5 },
+    });
     [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map(async (u) => (await login(s.url, u)).token));
     conv = (await post(s.url, alice, 'setup')).conversation_id;
-    await call(s.url, 'POST', `/api/chat/conversations/${conv}/participants/`, { token: alice, body: { username: 'bob' } });
+    await call(s.url, 'POST', `/api/chat/conversations/${conv}/participants/`, {
+      token: alice,
+      body: { username: 'bob' },
+    });
   });
   after(async () => {
     await Promise.all(sockets.map((x) => x.close()));
@@ -37,13 +43,15 @@ describe('chat socket', () => {
   });
 
   test('connects with a single-use ticket, which is spent on first presentation', async () => {
-    const t = (await call(s.url, 'POST', '/api/chat/ws-ticket/', { token: alice, body: { conversation_id: conv } })).body.ticket;
+    const t = (await call(s.url, 'POST', '/api/chat/ws-ticket/', { token: alice, body: { conversation_id: conv } }))
+      .body.ticket;
     const a = await open(alice, conv, `ticket=${t}`);
     assert.equal((await a.next('hello')).user.username, 'alice');
     assert.equal(await closeCodeOf(wsUrl(s.url, conv, `ticket=${t}`)), 4001);
     // The ticket wins over a token, and a ticket for another conversation is refused.
     const other = (await post(s.url, alice, 'other')).conversation_id;
-    const t2 = (await call(s.url, 'POST', '/api/chat/ws-ticket/', { token: alice, body: { conversation_id: other } })).body.ticket;
+    const t2 = (await call(s.url, 'POST', '/api/chat/ws-ticket/', { token: alice, body: { conversation_id: other } }))
+      .body.ticket;
     assert.equal(await closeCodeOf(wsUrl(s.url, conv, `ticket=${t2}&token=${alice}`)), 4001);
     await a.close();
   });
@@ -57,8 +65,14 @@ describe('chat socket', () => {
 
   test('missing, forged and expired tokens close with 4001', async () => {
     const key = new TextEncoder().encode(SECRET);
-    const expired = await new SignJWT({ user_id: '1', token_type: 'access' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(Math.floor(Date.now() / 1000) - 5).sign(key);
-    const forged = await new SignJWT({ user_id: '1', token_type: 'access' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode('wrong'));
+    const expired = await new SignJWT({ user_id: '1', token_type: 'access' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 5)
+      .sign(key);
+    const forged = await new SignJWT({ user_id: '1', token_type: 'access' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode('wrong'));
     assert.equal(await closeCodeOf(wsUrl(s.url, conv)), 4001);
     assert.equal(await closeCodeOf(wsUrl(s.url, conv, `token=${expired}`)), 4001);
     assert.equal(await closeCodeOf(wsUrl(s.url, conv, `token=${forged}`)), 4001);
@@ -93,7 +107,10 @@ describe('chat socket', () => {
     assert.equal(a2.count('message:ack'), 0, 'the ack goes to the sending socket only');
     const r = await call(s.url, 'POST', '/api/bot-response/', { token: alice, body: { conversation_id: conv } });
     assert.equal(r.body.message_id, reply.message.id);
-    assert.equal(a.count('message:new', (f) => f.message.type === 'bot' && f.message.seq === ack.seq + 1), 1);
+    assert.equal(
+      a.count('message:new', (f) => f.message.type === 'bot' && f.message.seq === ack.seq + 1),
+      1,
+    );
     await Promise.all([a.close(), a2.close(), b.close()]);
   });
 
@@ -109,7 +126,10 @@ describe('chat socket', () => {
     assert.equal(acks.length, 2);
     assert.equal(acks[1].message_id, ack1.message_id);
     await b.flush();
-    assert.equal(b.count('message:new', (f) => f.message.client_id === 'ws-dup'), 1);
+    assert.equal(
+      b.count('message:new', (f) => f.message.client_id === 'ws-dup'),
+      1,
+    );
     await Promise.all([a.close(), b.close()]);
   });
 
@@ -117,15 +137,19 @@ describe('chat socket', () => {
     const a = await open(alice);
     a.send({ type: 'message', text: 'exactly once', client_id: 'both-ways' });
     const ack = await a.next('message:ack', (f) => f.client_id === 'both-ways');
-    const rest = await call(s.url, 'POST', '/api/user-response/', { token: alice, body: { message: 'exactly once', conversation_id: conv, client_id: 'both-ways' } });
+    const rest = await call(s.url, 'POST', '/api/user-response/', {
+      token: alice,
+      body: { message: 'exactly once', conversation_id: conv, client_id: 'both-ways' },
+    });
     assert.equal(rest.status, 201);
     assert.deepEqual(rest.body, { conversation_id: conv, message_id: ack.message_id });
-    const msgs = (await call(s.url, 'GET', `/api/chat/conversations/${conv}/messages/?limit=200`, { token: alice })).body;
+    const msgs = (await call(s.url, 'GET', `/api/chat/conversations/${conv}/messages/?limit=200`, { token: alice }))
+      .body;
     assert.equal(msgs.filter((m: { client_id: string }) => m.client_id === 'both-ways').length, 1);
     await a.close();
   });
 
-  test('typing goes to every other socket, the same user\'s other tab included, never back to the sender', async () => {
+  test("typing goes to every other socket, the same user's other tab included, never back to the sender", async () => {
     const a = await open(alice);
     const a2 = await open(alice);
     const b = await open(bob);
@@ -134,7 +158,10 @@ describe('chat socket', () => {
     assert.deepEqual(t, { type: 'typing', user_id: t.user_id, username: 'alice', is_typing: true });
     await a2.next('typing', (f) => f.username === 'alice' && f.is_typing === true);
     await a.flush();
-    assert.equal(a.count('typing', (f) => f.username === 'alice'), 0);
+    assert.equal(
+      a.count('typing', (f) => f.username === 'alice'),
+      0,
+    );
     // Typing over REST goes to every socket.
     await call(s.url, 'POST', '/api/chat/typing/', { token: bob, body: { conversation_id: conv, is_typing: true } });
     await b.next('typing', (f) => f.username === 'bob');
@@ -153,7 +180,8 @@ describe('chat socket', () => {
       assert.deepEqual(r.message_ids, [message_id]);
       assert.match(r.read_at, /Z$/);
     }
-    const msgs = (await call(s.url, 'GET', `/api/chat/conversations/${conv}/messages/?limit=200`, { token: alice })).body;
+    const msgs = (await call(s.url, 'GET', `/api/chat/conversations/${conv}/messages/?limit=200`, { token: alice }))
+      .body;
     assert.equal(msgs.find((m: { id: string }) => m.id === message_id).status, 'read');
     await Promise.all([a.close(), b.close()]);
   });
@@ -165,7 +193,10 @@ describe('chat socket', () => {
     const synced = await a.next('synced');
     assert.equal(synced.last_seq, last);
     assert.equal(synced.more, false);
-    assert.deepEqual(a.frames.filter((f) => f.type === 'message:new').map((f) => f.message.seq), [last - 1, last]);
+    assert.deepEqual(
+      a.frames.filter((f) => f.type === 'message:new').map((f) => f.message.seq),
+      [last - 1, last],
+    );
     a.send({ type: 'ping' });
     await a.next('pong');
     await a.close();
@@ -195,7 +226,7 @@ describe('chat socket', () => {
     assert.equal((await a.closed).code, 1009);
   });
 
-  test('presence: user_joined when a user\'s first socket opens, user_left when the last closes', async () => {
+  test("presence: user_joined when a user's first socket opens, user_left when the last closes", async () => {
     const b = await open(bob);
     const a = await open(alice);
     const joined = await b.next('user_joined', (f) => f.username === 'alice');
@@ -203,11 +234,21 @@ describe('chat socket', () => {
     const a2 = await open(alice);
     await a2.close();
     await b.flush();
-    assert.equal(b.count('user_joined', (f) => f.username === 'alice'), 1);
-    assert.equal(b.count('user_left', (f) => f.username === 'alice'), 0);
+    assert.equal(
+      b.count('user_joined', (f) => f.username === 'alice'),
+      1,
+    );
+    assert.equal(
+      b.count('user_left', (f) => f.username === 'alice'),
+      0,
+    );
     await a.close();
     await b.next('user_left', (f) => f.username === 'alice');
-    assert.equal(a.count('user_joined', (f) => f.username === 'alice'), 0, 'a user is not told about itself');
+    assert.equal(
+      a.count('user_joined', (f) => f.username === 'alice'),
+      0,
+      'a user is not told about itself',
+    );
     await b.close();
   });
 
@@ -227,9 +268,15 @@ describe('chat socket', () => {
       const ok = new TestSocket(wsUrl(s2.url, id, `token=${token}`), { origin: 'https://shop.example' });
       await ok.next('hello');
       await ok.close();
-      const cors = await fetch(`${s2.url}/api/bot-prompts/`, { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'GET' } });
+      const cors = await fetch(`${s2.url}/api/bot-prompts/`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://shop.example', 'access-control-request-method': 'GET' },
+      });
       assert.equal(cors.headers.get('access-control-allow-origin'), 'https://shop.example');
-      const denied = await fetch(`${s2.url}/api/bot-prompts/`, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
+      const denied = await fetch(`${s2.url}/api/bot-prompts/`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example' },
+      });
       assert.equal(denied.headers.get('access-control-allow-origin'), null);
     } finally {
       await s2.stop();

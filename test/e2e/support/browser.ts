@@ -5,7 +5,11 @@ import { chromiumArgs, requireChromium } from '../../../scripts/chromium.mjs';
 import { eventually, type EventuallyOptions } from './eventually.js';
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: requireChromium() as string, args: chromiumArgs as string[], headless: true });
+  return chromium.launch({
+    executablePath: requireChromium() as string,
+    args: chromiumArgs as string[],
+    headless: true,
+  });
 }
 
 /** The page every scenario embeds the widget on: plain HTML with the script tag, served by the server. */
@@ -45,7 +49,8 @@ export async function signIn(page: Page, username: string, password: string): Pr
   const composer = part(page, 'input');
   const error = form.locator('[role="alert"]');
   await composer.or(error).first().waitFor({ state: 'visible', timeout: 30_000 });
-  if (await error.isVisible()) throw new Error(`sign-in as ${username} failed in the widget: ${await error.innerText()}`);
+  if (await error.isVisible())
+    throw new Error(`sign-in as ${username} failed in the widget: ${await error.innerText()}`);
   await composer.waitFor({ state: 'visible', timeout: 30_000 });
 }
 
@@ -86,7 +91,16 @@ export interface StoreMessage {
 export async function storeMessages(page: Page): Promise<StoreMessage[]> {
   return page.evaluate(() => {
     const el = document.querySelector('parley-chat') as unknown as {
-      client?: { messages(): readonly { type: string; status: string; text: string; id: string | null; seq: number | null; clientId: string | null }[] };
+      client?: {
+        messages(): readonly {
+          type: string;
+          status: string;
+          text: string;
+          id: string | null;
+          seq: number | null;
+          clientId: string | null;
+        }[];
+      };
     };
     return (el.client?.messages() ?? []).map((m) => ({
       type: m.type,
@@ -132,20 +146,32 @@ export async function clientView(page: Page): Promise<ClientView> {
 }
 
 /** Waits until exactly `expected` user bubbles with these texts are shown once each, in this order. */
-export async function expectShownOnceInOrder(page: Page, expected: readonly string[], options?: EventuallyOptions): Promise<void> {
+export async function expectShownOnceInOrder(
+  page: Page,
+  expected: readonly string[],
+  options?: EventuallyOptions,
+): Promise<void> {
   await eventually(
     `the user messages ${JSON.stringify(expected.length > 6 ? [...expected.slice(0, 3), '…', ...expected.slice(-2)] : expected)} shown once each, in order, and sent`,
     () => storeMessages(page),
-    (store) => onceInOrder(store.filter((m) => m.type === 'user' && m.status !== 'pending' && m.status !== 'failed').map((m) => m.text), expected),
+    (store) =>
+      onceInOrder(
+        store.filter((m) => m.type === 'user' && m.status !== 'pending' && m.status !== 'failed').map((m) => m.text),
+        expected,
+      ),
     options,
   );
   // The store is what the list renders; the DOM must agree (the list is windowed, so only what is rendered).
-  const shown = (await shownMessages(page)).filter((m) => m.type === 'user' && expected.includes(m.text)).map((m) => m.text);
+  const shown = (await shownMessages(page))
+    .filter((m) => m.type === 'user' && expected.includes(m.text))
+    .map((m) => m.text);
   const duplicates = shown.filter((text, i) => shown.indexOf(text) !== i);
   if (duplicates.length > 0) throw new Error(`bubbles shown twice: ${JSON.stringify(duplicates)}`);
   const order = shown.map((text) => expected.indexOf(text));
-  if (order.some((value, i) => i > 0 && value < order[i - 1]!)) throw new Error(`bubbles out of order: ${JSON.stringify(shown)}`);
-  if (!shown.includes(expected.at(-1)!)) throw new Error(`the newest message "${expected.at(-1)}" is not rendered: ${JSON.stringify(shown)}`);
+  if (order.some((value, i) => i > 0 && value < order[i - 1]!))
+    throw new Error(`bubbles out of order: ${JSON.stringify(shown)}`);
+  if (!shown.includes(expected.at(-1)!))
+    throw new Error(`the newest message "${expected.at(-1)}" is not rendered: ${JSON.stringify(shown)}`);
 }
 
 /** True when each expected text occurs exactly once in `texts` and in that relative order. */

@@ -24,8 +24,12 @@ export async function listConversations(baseUrl: string, token: string): Promise
 /** Every stored message of a conversation, oldest first. */
 export async function storedMessages(baseUrl: string, token: string, conversationId: string): Promise<Message[]> {
   const all: Message[] = [];
-  for (let afterSeq = 0; ; ) {
-    const page = await get<Message[]>(baseUrl, token, `/api/chat/conversations/${conversationId}/messages/?after_seq=${afterSeq}&limit=200`);
+  for (let afterSeq = 0; ;) {
+    const page = await get<Message[]>(
+      baseUrl,
+      token,
+      `/api/chat/conversations/${conversationId}/messages/?after_seq=${afterSeq}&limit=200`,
+    );
     all.push(...page);
     if (page.length < 200) return all;
     afterSeq = page.at(-1)!.seq!;

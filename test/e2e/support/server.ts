@@ -36,7 +36,13 @@ export function tempDataDir(): string {
 export async function startServer(): Promise<TestServer> {
   requireBuild();
   const dataDir = tempDataDir();
-  const server = await createServer({ port: 0, host: '127.0.0.1', dataDir, botDelayMs: BOT_DELAY_MS, logLevel: 'silent' });
+  const server = await createServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    botDelayMs: BOT_DELAY_MS,
+    logLevel: 'silent',
+  });
   return {
     url: server.url,
     port: server.port,

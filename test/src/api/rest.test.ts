@@ -47,7 +47,11 @@ for (const profile of ['reference', 'seed'] as MockProfile[]) {
 
     it('posts a user response and gets the bot response, ids as strings', async () => {
       const conversation = server.createConversation('alice');
-      const stored = await chat.postUserResponse(http, { message: 'hello', conversation_id: conversation.id, client_id: 'c-1' });
+      const stored = await chat.postUserResponse(http, {
+        message: 'hello',
+        conversation_id: conversation.id,
+        client_id: 'c-1',
+      });
       expect(last(server).body).to.deep.equal({ message: 'hello', conversation_id: conversation.id, client_id: 'c-1' });
       expect(stored.conversation_id).to.equal(conversation.id);
       expect(stored.message_id).to.match(/^\d+$/);
@@ -72,10 +76,21 @@ for (const profile of ['reference', 'seed'] as MockProfile[]) {
       expect(page.results[0]!.last_message!.text).to.equal('two');
       const one = await conversations.getConversation(http, conversation.id);
       expect(one.participant_count).to.equal(2);
-      const messages = await getMessages(http, conversation.id, profile === 'seed' ? { limit: 1, offset: 1 } : { limit: 5, afterSeq: 1 });
-      expect(last(server).query).to.deep.equal(profile === 'seed' ? { limit: '1', offset: '1' } : { limit: '5', after_seq: '1' });
+      const messages = await getMessages(
+        http,
+        conversation.id,
+        profile === 'seed' ? { limit: 1, offset: 1 } : { limit: 5, afterSeq: 1 },
+      );
+      expect(last(server).query).to.deep.equal(
+        profile === 'seed' ? { limit: '1', offset: '1' } : { limit: '5', after_seq: '1' },
+      );
       expect(messages).to.have.length(1);
-      expect(messages[0]).to.include({ text: 'two', conversation_id: conversation.id, conversation: conversation.id, sender: 'bob' });
+      expect(messages[0]).to.include({
+        text: 'two',
+        conversation_id: conversation.id,
+        conversation: conversation.id,
+        sender: 'bob',
+      });
       expect(messages[0]!.id).to.be.a('string');
       if (profile === 'reference') expect(messages[0]!.seq).to.equal(2);
       else expect(messages[0]).to.not.have.property('seq');
@@ -90,7 +105,10 @@ for (const profile of ['reference', 'seed'] as MockProfile[]) {
       expect(last(server).body).to.deep.equal({ conversation_id: conversation.id, is_typing: true });
       const progress: number[] = [];
       const file = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'dot.png', { type: 'image/png' });
-      const attachment = await uploadAttachment(http, file, { conversationId: conversation.id, onProgress: (p) => progress.push(p.fraction) });
+      const attachment = await uploadAttachment(http, file, {
+        conversationId: conversation.id,
+        onProgress: (p) => progress.push(p.fraction),
+      });
       expect(last(server)).to.include({ path: '/api/chat/upload/', status: 201 });
       expect(attachment).to.include({ file_name: 'dot.png', file_size: 4, content_type: 'image/png' });
       expect(attachment.attachment_id).to.be.a('string');
@@ -136,7 +154,9 @@ describe('REST errors', () => {
     const token = server.issueTokens('alice').token;
     const http = httpFor(server, () => token);
     const conversation = server.createConversation('alice');
-    const invalid = await chat.postUserResponse(http, { message: '  ', conversation_id: conversation.id }).catch((e: unknown) => e);
+    const invalid = await chat
+      .postUserResponse(http, { message: '  ', conversation_id: conversation.id })
+      .catch((e: unknown) => e);
     expect(invalid).to.be.instanceOf(ValidationError);
     expect((invalid as ValidationError).fields).to.have.key('message');
     expect((invalid as ValidationError).retryable).to.equal(false);

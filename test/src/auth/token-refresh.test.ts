@@ -1,5 +1,11 @@
 import { expect } from '@open-wc/testing';
-import { AuthError, localStorageCredentials, memoryCredentials, type CredentialStore, type Session } from '../../../src/index.js';
+import {
+  AuthError,
+  localStorageCredentials,
+  memoryCredentials,
+  type CredentialStore,
+  type Session,
+} from '../../../src/index.js';
 import { cleanup, makeClient, nextEvent, startServer, until } from '../../support/client-helpers.js';
 import { fakeJwt } from '../../support/mock-state.js';
 
@@ -12,7 +18,13 @@ describe('auth', () => {
     const client = makeClient(server, { credentials });
     server.createConversation('alice');
     server.expireAccessTokens();
-    const results = await Promise.all([client.listConversations(), client.getPrompts(), client.me(), client.listConversations(), client.getPrompts()]);
+    const results = await Promise.all([
+      client.listConversations(),
+      client.getPrompts(),
+      client.me(),
+      client.listConversations(),
+      client.getPrompts(),
+    ]);
     expect(results).to.have.length(5);
     expect(server.requestsTo('/api/auth/refresh', 'POST')).to.have.length(1);
     const unauthorized = server.requests.filter((r) => r.status === 401);
@@ -53,11 +65,17 @@ describe('auth', () => {
     server.expireAccessTokens();
     server.revokeRefreshTokens();
     const expired = nextEvent(client, 'auth-expired');
-    const first = await client.getPrompts().then(() => null, (e: unknown) => e);
+    const first = await client.getPrompts().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(first).to.be.instanceOf(AuthError);
     expect(await expired).to.deep.equal({ reason: 'refresh-failed' });
     const before = server.requests.length;
-    const second = await client.getPrompts().then(() => null, (e: unknown) => e);
+    const second = await client.getPrompts().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(second).to.be.instanceOf(AuthError);
     expect(server.requests.length).to.equal(before);
     expect(server.requestsTo('/api/auth/refresh')).to.have.length(1);
@@ -133,7 +151,11 @@ describe('auth timing', () => {
     const server = await startServer();
     const credentials = memoryCredentials();
     const now = Math.floor(Date.now() / 1000);
-    credentials.set({ token: fakeJwt({ user_id: 1, token_type: 'access', iat: now, exp: now + 4 }), refresh: server.issueTokens('alice').refresh, username: 'alice' });
+    credentials.set({
+      token: fakeJwt({ user_id: 1, token_type: 'access', iat: now, exp: now + 4 }),
+      refresh: server.issueTokens('alice').refresh,
+      username: 'alice',
+    });
     makeClient(server, { credentials, timing: { refreshSkewMs: 60_000 } });
     await new Promise((r) => setTimeout(r, 1000));
     expect(server.requestsTo('/api/auth/refresh')).to.have.length(0);

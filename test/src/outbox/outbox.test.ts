@@ -30,7 +30,11 @@ describe('outbox', () => {
 
       server.setOffline(false);
       window.dispatchEvent(new Event('online'));
-      await until(() => second.messages(conversation.id).filter((m) => m.own && m.status === 'sent').length === 50, 'all sent', 15000);
+      await until(
+        () => second.messages(conversation.id).filter((m) => m.own && m.status === 'sent').length === 50,
+        'all sent',
+        15000,
+      );
       expect(await second.outboxSize()).to.equal(0);
       const stored = server.messagesOf(conversation.id).filter((m) => m.type === 'user');
       expect(stored.map((m) => m.text)).to.deep.equal(wanted);
@@ -54,7 +58,11 @@ describe('outbox', () => {
     await nextEvent(client, 'message-status', (s) => s.clientId === bubble.clientId && s.status === 'sent');
     const attempts = server.requestsTo('/api/user-response/');
     expect(attempts.map((r) => r.status)).to.deep.equal([500, 500, 201]);
-    expect(attempts.map((r) => (r.body as Body).client_id)).to.deep.equal([bubble.clientId, bubble.clientId, bubble.clientId]);
+    expect(attempts.map((r) => (r.body as Body).client_id)).to.deep.equal([
+      bubble.clientId,
+      bubble.clientId,
+      bubble.clientId,
+    ]);
     expect(server.messagesOf(conversation.id).filter((m) => m.type === 'user')).to.have.length(1);
   });
 
@@ -62,7 +70,10 @@ describe('outbox', () => {
     const server = await startServer();
     const conversation = server.createConversation('alice');
     const client = makeClient(server);
-    server.failNext(2, 400, { match: (_m, path) => path === '/api/user-response/', body: { message: ['Invalid message.'] } });
+    server.failNext(2, 400, {
+      match: (_m, path) => path === '/api/user-response/',
+      body: { message: ['Invalid message.'] },
+    });
     const failedNow = nextEvent(client, 'message-status', (s) => s.status === 'failed');
     const bad = await client.send('refused', { conversationId: conversation.id });
     const failed = await failedNow;
@@ -80,7 +91,12 @@ describe('outbox', () => {
     await nextEvent(client, 'message-status', (s) => s.clientId === bad.clientId && s.status === 'sent');
     await client.discard(worse.clientId!);
     await until(async () => (await client.outboxSize()) === 0, 'empty outbox');
-    expect(client.messages(conversation.id).filter((m) => m.own).map((m) => [m.text, m.status])).to.deep.equal([
+    expect(
+      client
+        .messages(conversation.id)
+        .filter((m) => m.own)
+        .map((m) => [m.text, m.status]),
+    ).to.deep.equal([
       ['fine', 'sent'],
       ['refused', 'sent'],
     ]);

@@ -87,7 +87,13 @@ describe('store', () => {
     const { server, conversation, client } = await connected({ members: ['bob'] });
     const started = nextEvent(client, 'typing', (t) => t.isTyping);
     server.emitTyping(conversation.id, { username: 'bob', isTyping: true });
-    expect(await started).to.deep.equal({ conversationId: conversation.id, userId: '2', username: 'bob', displayName: 'bob', isTyping: true });
+    expect(await started).to.deep.equal({
+      conversationId: conversation.id,
+      userId: '2',
+      username: 'bob',
+      displayName: 'bob',
+      isTyping: true,
+    });
     expect(client.typingUsers().map((t) => t.username)).to.deep.equal(['bob']);
     const expired = await nextEvent(client, 'typing', (t) => !t.isTyping);
     expect(expired.username).to.equal('bob');
@@ -124,7 +130,10 @@ describe('store', () => {
     client.setTyping(true);
     const stopped = await server.waitForFrame((f) => f.frame.type === 'typing' && f.frame.is_typing === false);
     expect(stopped.username).to.equal('alice');
-    expect(server.frames.filter((f) => f.frame.type === 'typing').map((f) => f.frame.is_typing)).to.deep.equal([true, false]);
+    expect(server.frames.filter((f) => f.frame.type === 'typing').map((f) => f.frame.is_typing)).to.deep.equal([
+      true,
+      false,
+    ]);
   });
 
   it('turns own messages read when someone reads them', async () => {
@@ -133,7 +142,13 @@ describe('store', () => {
     await nextEvent(client, 'message-status', (s) => s.clientId === bubble.clientId && s.status === 'sent');
     const id = client.messages().find((m) => m.key === bubble.clientId)!.id!;
     const read = nextEvent(client, 'read');
-    server.sockets.broadcast(Number(conversation.id), { type: 'read', message_ids: [id], user_id: '2', username: 'bob', read_at: new Date().toISOString() });
+    server.sockets.broadcast(Number(conversation.id), {
+      type: 'read',
+      message_ids: [id],
+      user_id: '2',
+      username: 'bob',
+      read_at: new Date().toISOString(),
+    });
     expect((await read).messageIds).to.deep.equal([id]);
     expect(client.messages().find((m) => m.key === bubble.clientId)!.status).to.equal('read');
   });
@@ -144,7 +159,13 @@ describe('store', () => {
     await nextEvent(client, 'message-status', (s) => s.clientId === bubble.clientId && s.status === 'sent');
     const id = client.messages().find((m) => m.key === bubble.clientId)!.id!;
     const read = nextEvent(client, 'read');
-    server.sockets.broadcast(Number(conversation.id), { type: 'read', message_ids: [id], user_id: '1', username: 'alice', read_at: new Date().toISOString() });
+    server.sockets.broadcast(Number(conversation.id), {
+      type: 'read',
+      message_ids: [id],
+      user_id: '1',
+      username: 'alice',
+      read_at: new Date().toISOString(),
+    });
     expect((await read).username).to.equal('alice');
     expect(client.messages().find((m) => m.key === bubble.clientId)!.status).to.equal('sent');
   });

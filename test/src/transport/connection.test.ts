@@ -72,7 +72,10 @@ describe('connection', () => {
     const server = await startServer();
     const conversation = server.createConversation('alice');
     const client = makeClient(server);
-    server.failNext(2, 401, { match: (_method, path) => path === '/api/chat/ws-ticket/', body: { detail: 'no', code: 'token_not_valid' } });
+    server.failNext(2, 401, {
+      match: (_method, path) => path === '/api/chat/ws-ticket/',
+      body: { detail: 'no', code: 'token_not_valid' },
+    });
     const expired = nextEvent(client, 'auth-expired');
     void client.connect(conversation.id).catch(() => undefined);
     expect(await expired).to.deep.equal({ reason: 'socket-rejected' });
@@ -114,7 +117,12 @@ describe('connection', () => {
     await client.send('second');
     await until(() => texts(client.messages()).includes('You said: second'), 'bot reply over socket');
     expect(server.frames.filter((f) => f.frame.type === 'message')).to.have.length(1);
-    expect(texts(client.messages())).to.deep.equal(['hello', 'Hello! How can I help you today?', 'second', 'You said: second']);
+    expect(texts(client.messages())).to.deep.equal([
+      'hello',
+      'Hello! How can I help you today?',
+      'second',
+      'You said: second',
+    ]);
     expect(texts(server.messagesOf(conversation.id) as { text: string }[])).to.deep.equal(texts(client.messages()));
     expect(client.messages().map((m) => m.status)).to.deep.equal(['sent', 'sent', 'sent', 'sent']);
     const ids = client.messages().map((m) => m.id);
@@ -148,7 +156,10 @@ describe('connection', () => {
   it('reconnects at once when the browser comes back online', async () => {
     const server = await startServer();
     const conversation = server.createConversation('alice');
-    const client = makeClient(server, { timing: { ...FAST, backoffBaseMs: 600000, backoffCapMs: 600000 }, random: () => 0.9 });
+    const client = makeClient(server, {
+      timing: { ...FAST, backoffBaseMs: 600000, backoffCapMs: 600000 },
+      random: () => 0.9,
+    });
     await client.connect(conversation.id);
     await until(() => client.state.status === 'open', 'open');
     server.closeSockets(1013);
@@ -165,7 +176,10 @@ describe('connection, page and server signals', () => {
   it('reconnects at once when the page becomes visible', async () => {
     const server = await startServer();
     const conversation = server.createConversation('alice');
-    const client = makeClient(server, { timing: { ...FAST, backoffBaseMs: 600000, backoffCapMs: 600000 }, random: () => 0.9 });
+    const client = makeClient(server, {
+      timing: { ...FAST, backoffBaseMs: 600000, backoffCapMs: 600000 },
+      random: () => 0.9,
+    });
     await client.connect(conversation.id);
     await until(() => client.state.status === 'open', 'open');
     server.closeSockets(1012);

@@ -19,7 +19,9 @@ describe('debug logging', () => {
   it('redacts tokens, tickets and passwords', () => {
     expect(redact('wss://h/ws/chat/1/?ticket=abc.def&x=1')).to.equal('wss://h/ws/chat/1/?ticket=[redacted]&x=1');
     expect(redact('/ws/chat/1/?token=eyJ.a.b')).to.equal('/ws/chat/1/?token=[redacted]');
-    expect(redact('{"token":"t1","refresh":"r1","password":"p"}')).to.equal('{"token":"[redacted]","refresh":"[redacted]","password":"[redacted]"}');
+    expect(redact('{"token":"t1","refresh":"r1","password":"p"}')).to.equal(
+      '{"token":"[redacted]","refresh":"[redacted]","password":"[redacted]"}',
+    );
     expect(redact('Authorization: Bearer eyJ.a.b')).to.equal('Authorization: Bearer [redacted]');
   });
 
