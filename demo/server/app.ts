@@ -30,6 +30,7 @@ import { LocalFanout, type Fanout } from './realtime/fanout.js';
 import { Hub } from './realtime/hub.js';
 import { RedisFanout } from './realtime/redis-fanout.js';
 import { attachSocketServer } from './realtime/socket-server.js';
+import { apiDocsRoutes } from './routes/api-docs-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { botRoutes } from './routes/bot-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
@@ -116,7 +117,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? 'loopback');
   app.use(requestLog(ctx), securityHeaders(), cors(origins));
-  app.use(opsRoutes(ctx));
+  app.use(opsRoutes(ctx), apiDocsRoutes());
   app.use('/uploads', serveUploads(ctx));
   const api = express.Router();
   api.use(express.json({ limit: '64kb' }), objectBodies);

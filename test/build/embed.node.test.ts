@@ -14,6 +14,7 @@ import { chromium, type Browser } from 'playwright-core';
 // @ts-expect-error: a plain .mjs helper shared with the test harness, without type declarations.
 import { chromiumArgs, requireChromium } from '../../scripts/chromium.mjs';
 import { createServer } from '../../demo/server/app.js';
+import { openWatchedPage } from './support/app.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 let server: Awaited<ReturnType<typeof createServer>>;
@@ -65,11 +66,7 @@ test(
   'dist/parley.js on a blank page of another origin under a strict CSP signs in, sends and gets the bot reply',
   { timeout: 60_000 },
   async () => {
-    const tab = await browser.newPage();
-    const problems: string[] = [];
-    tab.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    tab.on('pageerror', (e) => problems.push(e.message));
-    await tab.goto(pageOrigin);
+    const { page: tab, problems } = await openWatchedPage(browser, pageOrigin);
     assert.equal(await tab.evaluate(() => typeof (window as unknown as { Parley?: object }).Parley), 'object');
     const chat = (selector: string) => tab.locator(`parley-chat ${selector}`);
     await chat('[part="launcher"]').click();
