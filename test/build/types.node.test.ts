@@ -3,7 +3,7 @@
  * TSX app use `<parley-chat>` with its attributes and events, and type `addEventListener`.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -12,15 +12,16 @@ import ts from 'typescript';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const elementsDts = join(root, 'dist/esm/elements.d.ts');
+const reactDts = join(root, 'dist/esm/react.d.ts');
 
-function typeErrors(source: string): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-types-'));
+/** Type errors of a TSX app; `dir` decides which node_modules it sees (a temp dir sees none). */
+function typeErrors(source: string, dir = mkdtempSync(join(tmpdir(), 'parley-types-')), react = false): string[] {
   const file = join(dir, 'app.tsx');
   writeFileSync(file, source);
   const program = ts.createProgram([file], {
     strict: true,
     noEmit: true,
-    jsx: ts.JsxEmit.Preserve,
+    jsx: react ? ts.JsxEmit.ReactJSX : ts.JsxEmit.Preserve,
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
@@ -28,7 +29,7 @@ function typeErrors(source: string): string[] {
     types: [],
     skipLibCheck: true,
     baseUrl: root,
-    paths: { 'parley-chat/elements': [elementsDts] },
+    paths: { 'parley-chat/elements': [elementsDts], 'parley-chat/react': [reactDts] },
     typeRoots: [join(root, 'node_modules/@types')],
   });
   return ts
@@ -67,4 +68,47 @@ test('TSX accepts <parley-chat> attributes and typed events, and addEventListene
     wrong.some((m) => /middle/.test(m)),
     `a wrong position is rejected: ${wrong.join('; ')}`,
   );
+});
+
+test('TSX accepts <ParleyChat> from parley-chat/react with the seed EnhancedChatBot props, and rejects a wrong position', () => {
+  assert.ok(existsSync(reactDts), 'dist/esm/react.d.ts is missing: build first with npx rollup -c rollup.config.mjs');
+  // Inside the repository, so the app sees React's types as a React app does.
+  mkdirSync(join(root, '.tmp'), { recursive: true });
+  const dir = mkdtempSync(join(root, '.tmp', 'react-types-'));
+  try {
+    const errors = typeErrors(
+      `
+      import { useRef } from 'react';
+      import { ParleyChat, EnhancedChatBot, type ParleyChatElement } from 'parley-chat/react';
+      export function App() {
+        const ref = useRef<ParleyChatElement>(null);
+        const ids: (string | null)[] = [];
+        return (
+          <>
+            <ParleyChat ref={ref} apiUrl="https://chat.example.com" botName="My Bot" position="bottom-right"
+              onConversationChange={(id) => ids.push(id)} onParleyMessage={(e) => console.log(e.detail.message.text)} />
+            <EnhancedChatBot botName="My Bot" position="bottom-left" onConversationChange={(id) => console.log('New conversation:', id)} />
+          </>
+        );
+      }
+    `,
+      dir,
+      true,
+    );
+    assert.deepEqual(errors, []);
+    const wrong = typeErrors(
+      `
+      import { ParleyChat } from 'parley-chat/react';
+      export const view = <ParleyChat position="middle" />;
+    `,
+      dir,
+      true,
+    );
+    assert.ok(
+      wrong.some((m) => /middle/.test(m)),
+      `a wrong position is rejected: ${wrong.join('; ')}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
