@@ -90,7 +90,7 @@ test('installing the packed tarball brings fewer than 15 packages, none of the s
   );
 });
 
-test('the installed package ships its LICENSE, source maps, typings and the custom elements manifest', () => {
+test('the installed package ships its LICENSE, source maps, typings, the custom elements manifest and VS Code HTML data', () => {
   const dir = join(app, 'node_modules/parley-chat');
   const meta = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
     license: string;
@@ -117,6 +117,14 @@ test('the installed package ships its LICENSE, source maps, typings and the cust
   for (const name of ['api-url', 'bot-name', 'position', 'conversation-id', 'theme', 'session'])
     assert.ok(attributes.includes(name), `attribute ${name}`);
   assert.ok(element.events!.some((e) => e.name === 'parley-conversation-change'));
+  const vscode = JSON.parse(readFileSync(join(dir, 'dist/vscode.html-custom-data.json'), 'utf8')) as {
+    tags: { name: string; attributes: { name: string; values: { name: string }[] }[] }[];
+  };
+  const position = vscode.tags.find((t) => t.name === 'parley-chat')!.attributes.find((a) => a.name === 'position')!;
+  assert.deepEqual(
+    position.values.map((v) => v.name),
+    ['bottom-right', 'bottom-left', 'top-right', 'top-left'],
+  );
 });
 
 test("import('parley-chat') works in Node, as server rendering does it", () => {
