@@ -10,6 +10,7 @@ const auth = ['auth'];
 const chat = ['chat'];
 const seed = 'Seed-compatible: a seed backend answers this route too.';
 
+/** OpenAPI `paths`: route template -> method -> operation. */
 export const paths = {
   '/api/auth/login': {
     post: {

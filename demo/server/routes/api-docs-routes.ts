@@ -37,6 +37,7 @@ window.ui = SwaggerUIBundle({
 });
 `;
 
+/** `GET /api/schema/` (the OpenAPI document), `GET /api/docs/` (the page) and the page's assets; no token needed. */
 export function apiDocsRoutes(): Router {
   const r = Router();
   r.get('/api/schema/', (req, res) => {
