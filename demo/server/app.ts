@@ -56,14 +56,18 @@ export interface ParleyServer {
 }
 
 async function seedUsers(storage: ChatStorage, options: ServerOptions, log: Logger) {
-  const demo = options.demoUsers !== false && storage.countUsers() === 0 ? DEMO_USERS : [];
-  const extra = (options.users ?? []).filter((u) => !storage.findUserByUsername(u.username));
+  const demo = options.demoUsers !== false && (await storage.countUsers()) === 0 ? DEMO_USERS : [];
+  const known = await Promise.all((options.users ?? []).map((u) => storage.findUserByUsername(u.username)));
+  const extra = (options.users ?? []).filter((_u, i) => !known[i]);
   // Hash in parallel (libuv's pool): a bench may seed hundreds of users.
   const all = [...demo, ...extra];
   const hashes = await Promise.all(all.map((u) => hashPassword(u.password)));
-  all.forEach((u, i) =>
-    storage.createUser({ username: u.username, passwordHash: hashes[i]!, displayName: u.display_name ?? u.username }),
-  );
+  for (const [i, u] of all.entries())
+    await storage.createUser({
+      username: u.username,
+      passwordHash: hashes[i]!,
+      displayName: u.display_name ?? u.username,
+    });
   if (demo.length) log.info({ users: demo.map((u) => u.username) }, 'created the demo users on an empty database');
   return demo.map(({ username, password }) => ({ username, password }));
 }
@@ -86,7 +90,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   try {
     fanout = options.redisUrl ? await RedisFanout.connect(options.redisUrl, hub, log) : new LocalFanout(hub);
   } catch (err) {
-    storage.close();
+    await storage.close();
     throw err;
   }
   const origins = options.allowedOrigins ?? '*';
@@ -149,7 +153,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log.info({ url, redis: Boolean(options.redisUrl) }, 'parley server listening');
-  bot.resume();
+  await bot.resume();
 
   let closing: Promise<void> | null = null;
   return {
@@ -169,8 +173,8 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
         clearTimeout(force);
         await bot.flush();
         await fanout.close();
-        deliveryMarks.flush();
-        storage.close();
+        await deliveryMarks.flush();
+        await storage.close();
         log.info('parley server closed');
       })();
       return closing;

@@ -64,13 +64,13 @@ export function uploadRoutes(ctx: AppContext, writeLimit: RequestHandler): Route
         if (!file) throw fieldError('file', 'No file was submitted.');
         const user = userOf(res);
         const conversationId = bodyId(bodyOf(req), 'conversation_id', false);
-        if (conversationId) ctx.chat.requireParticipant(conversationId, user.id);
+        if (conversationId) await ctx.chat.requireParticipant(conversationId, user.id);
         const type = await fileTypeFromFile(file.path);
         if (!type || !ALLOWED.has(type.mime))
           throw detail(415, 'Only JPEG, PNG, GIF, WebP and PDF files are accepted.', 'unsupported_media_type');
         const storedName = randomBytes(16).toString('hex');
         await rename(file.path, join(ctx.uploadsDir, storedName));
-        const a = ctx.storage.createAttachment({
+        const a = await ctx.storage.createAttachment({
           uploader_id: user.id,
           conversation_id: conversationId ?? null,
           stored_name: storedName,
@@ -97,7 +97,7 @@ export function serveUploads(ctx: AppContext): Router {
     '/:name',
     handle(async (req, res) => {
       const name = String(req.params.name);
-      const a = /^[0-9a-f]{32}$/.test(name) ? ctx.storage.getAttachmentByStoredName(name) : null;
+      const a = /^[0-9a-f]{32}$/.test(name) ? await ctx.storage.getAttachmentByStoredName(name) : null;
       if (!a) throw notFound();
       const path = join(ctx.uploadsDir, a.stored_name);
       const info = await stat(path).catch(() => null);
@@ -127,9 +127,9 @@ export function serveUploads(ctx: AppContext): Router {
 
 /** Deletes uploads never attached to a message and older than `maxAgeMs`; returns how many. */
 export async function sweepUploads(ctx: AppContext, maxAgeMs: number): Promise<number> {
-  const stale = ctx.storage.unattachedBefore(new Date(Date.now() - maxAgeMs).toISOString());
+  const stale = await ctx.storage.unattachedBefore(new Date(Date.now() - maxAgeMs).toISOString());
   for (const a of stale) {
-    ctx.storage.deleteAttachment(a.attachment_id);
+    await ctx.storage.deleteAttachment(a.attachment_id);
     await removeQuietly(join(ctx.uploadsDir, a.stored_name));
   }
   if (stale.length) ctx.log.info({ count: stale.length }, 'swept unattached uploads');

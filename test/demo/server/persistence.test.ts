@@ -58,8 +58,8 @@ test('a user message left unanswered by a crash is answered once after the resta
   const { conversation_id } = await post(first.url, token, 'first');
   await call(first.url, 'POST', '/api/bot-response/', { token, body: { conversation_id } });
   // The crash: a message stored, the process gone before its bot job ran.
-  const alice = first.context.storage.findUserByUsername('alice')!;
-  first.context.storage.insertMessage({
+  const alice = (await first.context.storage.findUserByUsername('alice'))!;
+  await first.context.storage.insertMessage({
     conversationId: conversation_id,
     senderId: alice.id,
     type: 'user',
