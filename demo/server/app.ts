@@ -37,7 +37,7 @@ import { opsRoutes } from './routes/ops-routes.js';
 import { realtimeRoutes } from './routes/realtime-routes.js';
 import { staticRoutes } from './routes/static-routes.js';
 import { prepareUploadDirs, serveUploads, sweepUploads, uploadRoutes } from './routes/upload-routes.js';
-import { openSqliteStorage } from './storage/sqlite-storage.js';
+import { openStorage } from './storage/open-storage.js';
 import type { ChatStorage } from './storage/storage.js';
 
 export type { ServerOptions } from './options.js';
@@ -78,7 +78,12 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   const uploadsDir = join(options.dataDir, 'uploads');
   await prepareUploadDirs(uploadsDir);
   const botName = options.botName ?? 'Bot';
-  const storage = openSqliteStorage(join(options.dataDir, 'parley.db'), { botName });
+  const { storage, uploads, engine } = await openStorage({
+    databaseUrl: options.databaseUrl,
+    dataDir: options.dataDir,
+    uploadsDir,
+    botName,
+  });
   const metrics = new Metrics();
   // A closed database during shutdown is the only expected failure: skip the marks, log it.
   const deliveryMarks = new DeliveryMarks(
@@ -112,6 +117,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
     metrics,
     log,
     uploadsDir,
+    uploads,
     origins,
   };
   const demoUsers = await seedUsers(storage, options, log);
@@ -152,7 +158,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   const port = (server.address() as AddressInfo).port;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log.info({ url, redis: Boolean(options.redisUrl) }, 'parley server listening');
+  log.info({ url, database: engine, redis: Boolean(options.redisUrl) }, 'parley server listening');
   await bot.resume();
 
   let closing: Promise<void> | null = null;

@@ -4,16 +4,24 @@
  * IMMEDIATE transaction as the insert, so they have no gaps even across processes.
  */
 import Database from 'better-sqlite3';
-import type { BotPrompt, Conversation, Id, LastMessage, Message, ParticipantRole } from '../../../src/types.js';
+import type { BotPrompt, Conversation, Id, Message, ParticipantRole } from '../../../src/types.js';
 import { migrate } from './schema.js';
 import {
+  DEFAULT_PROMPTS,
+  LAST_MESSAGE_SELECT,
   MESSAGE_SELECT,
   PARTICIPANT_SELECT,
+  PROMPTS_SELECT,
+  UNANSWERED_WHERE,
   toAttachment,
   toConversation,
+  toLastMessage,
   toMessage,
   toParticipant,
-} from './sqlite-rows.js';
+  toPrompt,
+  toRefreshToken,
+  toUser,
+} from './sql-rows.js';
 import type {
   AttachmentRecord,
   ChatStorage,
@@ -24,13 +32,6 @@ import type {
   RefreshTokenRecord,
   UserRecord,
 } from './storage.js';
-
-const DEFAULT_PROMPTS: Omit<BotPrompt, 'id'>[] = [
-  { title: 'Product Search', text: 'I am looking for a product', order: 1 },
-  { title: 'Order Status', text: 'What is the status of my order?', order: 2 },
-  { title: 'Delivery', text: 'When will my delivery arrive?', order: 3 },
-  { title: 'Help', text: 'What can you help me with?', order: 4 },
-];
 
 const BY_ID = `${MESSAGE_SELECT} WHERE m.id = ?`;
 const BY_CLIENT_ID = `${MESSAGE_SELECT} WHERE m.sender_id = ? AND m.client_id = ?`;
@@ -87,26 +88,17 @@ class SqliteStorage implements ChatStorage {
     return this.one('SELECT COUNT(*) AS n FROM accounts_user')!.n as number;
   }
   async findUserById(id: Id): Promise<UserRecord | null> {
-    return this.userRow(this.one('SELECT * FROM accounts_user WHERE id = ?', id));
+    return toUser(this.one('SELECT * FROM accounts_user WHERE id = ?', id));
   }
   async findUserByUsername(username: string): Promise<UserRecord | null> {
-    return this.userRow(this.one('SELECT * FROM accounts_user WHERE username = ?', username));
+    return toUser(this.one('SELECT * FROM accounts_user WHERE username = ?', username));
   }
   async createUser(u: { username: string; passwordHash: string; displayName: string }): Promise<UserRecord> {
     // OR IGNORE: another instance seeding the same user at the same moment is not an error.
     this.stmt(
       'INSERT OR IGNORE INTO accounts_user (username, password_hash, display_name, created_at) VALUES (?, ?, ?, ?)',
     ).run(u.username, u.passwordHash, u.displayName, now());
-    return this.userRow(this.one('SELECT * FROM accounts_user WHERE username = ?', u.username))!;
-  }
-  private userRow(r: Row | undefined): UserRecord | null {
-    if (!r) return null;
-    return {
-      id: String(r.id),
-      username: r.username as string,
-      display_name: r.display_name as string,
-      password_hash: r.password_hash as string,
-    };
+    return toUser(this.one('SELECT * FROM accounts_user WHERE username = ?', u.username))!;
   }
 
   // ------------------------------------------------------------------ conversations
@@ -138,21 +130,8 @@ class SqliteStorage implements ChatStorage {
     const participants = this.all(`${PARTICIPANT_SELECT} WHERE p.conversation_id = ? ORDER BY p.id`, r.id).map(
       toParticipant,
     );
-    const m = this.one(
-      `SELECT m.id, m.text, m.type, u.username AS sender, m.created_at FROM chat_message m
-       LEFT JOIN accounts_user u ON u.id = m.sender_id WHERE m.conversation_id = ? ORDER BY m.seq DESC LIMIT 1`,
-      r.id,
-    );
-    const last: LastMessage | null = m
-      ? {
-          id: String(m.id),
-          text: m.text as string,
-          type: m.type as LastMessage['type'],
-          sender: (m.sender as string | null) ?? null,
-          created_at: m.created_at as string,
-        }
-      : null;
-    return toConversation(r, participants, last);
+    const m = this.one(`${LAST_MESSAGE_SELECT} WHERE m.conversation_id = ? ORDER BY m.seq DESC LIMIT 1`, r.id);
+    return toConversation(r, participants, toLastMessage(m));
   }
   async conversationExists(id: Id): Promise<boolean> {
     return this.one('SELECT 1 AS x FROM chat_conversation WHERE id = ?', id) !== undefined;
@@ -263,8 +242,7 @@ class SqliteStorage implements ChatStorage {
   }
   async unansweredSince(sinceIso: string, limit: number): Promise<Message[]> {
     return this.all(
-      `${MESSAGE_SELECT} WHERE m.type = 'user' AND m.created_at > ?
-       AND NOT EXISTS (SELECT 1 FROM chat_message r WHERE r.reply_to_id = m.id) ORDER BY m.id LIMIT ?`,
+      `${MESSAGE_SELECT} WHERE ${UNANSWERED_WHERE} AND m.created_at > ? ORDER BY m.id LIMIT ?`,
       sinceIso,
       limit,
     ).map((r) => toMessage(r, this.botName));
@@ -318,12 +296,7 @@ class SqliteStorage implements ChatStorage {
   }
 
   async listPrompts(): Promise<BotPrompt[]> {
-    return this.all('SELECT id, title, text, "order" FROM chat_botprompt ORDER BY "order", id').map((r) => ({
-      id: String(r.id),
-      title: r.title as string,
-      text: r.text as string,
-      order: r.order as number,
-    }));
+    return this.all(PROMPTS_SELECT).map(toPrompt);
   }
 
   // ------------------------------------------------------------------ socket tickets
@@ -356,16 +329,7 @@ class SqliteStorage implements ChatStorage {
     );
   }
   async getRefreshToken(jti: string): Promise<RefreshTokenRecord | null> {
-    const r = this.one('SELECT * FROM auth_refresh_token WHERE jti = ?', jti);
-    if (!r) return null;
-    return {
-      jti: r.jti as string,
-      family: r.family as string,
-      user_id: String(r.user_id),
-      expires_at: r.expires_at as number,
-      rotated_at: (r.rotated_at as number | null) ?? null,
-      revoked: r.revoked === 1,
-    };
+    return toRefreshToken(this.one('SELECT * FROM auth_refresh_token WHERE jti = ?', jti));
   }
   async markRotated(jti: string, at: number): Promise<number> {
     this.stmt('UPDATE auth_refresh_token SET rotated_at = ? WHERE jti = ? AND rotated_at IS NULL').run(at, jti);
