@@ -1,6 +1,9 @@
-// Builds (1) the npm ESM package: dist/esm/index.js (the client) and dist/esm/elements.js (the custom
-// elements), every dependency external, with bundled .d.ts files; (2) dist/parley.js: one minified IIFE
-// with everything inside, which sets window.Parley and registers the elements.
+// Builds (1) the npm ESM package: dist/esm/index.js (the client), dist/esm/elements.js (the custom
+// elements) and dist/esm/react.js (the React wrapper, with @lit/react inside), every dependency and
+// peer dependency external, with bundled .d.ts files; (2) dist/parley.js: one minified IIFE with
+// everything inside, which sets window.Parley and registers the elements; (3) the Custom Elements
+// Manifest dist/custom-elements.json (custom-elements-manifest.config.mjs). Source maps for each.
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -11,15 +14,15 @@ import { dts } from 'rollup-plugin-dts';
 rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
-const deps = Object.keys(pkg.dependencies ?? {});
-// A dependency and every subpath of it (lit/decorators.js, ...) stays external.
+const deps = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
+// A dependency and every subpath of it (lit/decorators.js, react/jsx-runtime, ...) stays external.
 const external = (id) => deps.some((dep) => id === dep || id.startsWith(`${dep}/`));
 
 const ts = () =>
   typescript({
     tsconfig: './tsconfig.json',
     include: ['src/**/*.ts', 'components/**/*.ts'],
-    compilerOptions: { noEmit: false, declaration: false, sourceMap: false, types: [] },
+    compilerOptions: { noEmit: false, declaration: false, sourceMap: true, types: [] },
     noEmitOnError: true,
   });
 
@@ -29,19 +32,45 @@ const onwarn = (warning, warn) => {
   warn(warning);
 };
 
+/** Runs the Custom Elements Manifest analyzer once the bundles are written (it reads components/). */
+const customElementsManifest = () => ({
+  name: 'custom-elements-manifest',
+  closeBundle() {
+    const cem = new URL('./node_modules/@custom-elements-manifest/analyzer/cem.js', import.meta.url);
+    const result = spawnSync(
+      process.execPath,
+      [cem.pathname, 'analyze', '--config', 'custom-elements-manifest.config.mjs'],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    if (result.status !== 0) throw new Error('the custom elements manifest could not be generated');
+  },
+});
+
+const inputs = { index: 'src/index.ts', elements: 'components/elements.ts', react: 'components/react.ts' };
+
 export default [
   {
-    input: { index: 'src/index.ts', elements: 'components/elements.ts' },
+    input: inputs,
     external,
-    // Minified like the script-tag file: the doc comments live in the .d.ts files.
-    plugins: [ts(), terser({ format: { comments: false }, keep_classnames: true })],
+    // Minified like the script-tag file: the doc comments live in the .d.ts files. node-resolve only
+    // sees what is not external: @lit/react, bundled into react.js so installing needs nothing more.
+    plugins: [nodeResolve({ browser: true }), ts(), terser({ format: { comments: false }, keep_classnames: true })],
     onwarn,
-    output: { dir: 'dist/esm', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    output: {
+      dir: 'dist/esm',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: 'chunks/[name]-[hash].js',
+      sourcemap: true,
+    },
   },
   {
-    input: { index: 'src/index.ts', elements: 'components/elements.ts' },
+    input: inputs,
     external,
-    plugins: [dts({ tsconfig: './tsconfig.json', compilerOptions: { types: [] } })],
+    // respectExternal: types of what is bundled (@lit/react) are inlined too; dependencies stay imports.
+    plugins: [dts({ tsconfig: './tsconfig.json', compilerOptions: { types: [] }, respectExternal: true })],
     output: {
       dir: 'dist/esm',
       format: 'es',
@@ -51,8 +80,13 @@ export default [
   },
   {
     input: 'components/script-tag.ts',
-    plugins: [nodeResolve({ browser: true }), ts(), terser({ format: { comments: false }, compress: { passes: 2 } })],
+    plugins: [
+      nodeResolve({ browser: true }),
+      ts(),
+      terser({ format: { comments: false }, compress: { passes: 2 } }),
+      customElementsManifest(),
+    ],
     onwarn,
-    output: { file: 'dist/parley.js', format: 'iife', name: 'ParleyBundle', sourcemap: false },
+    output: { file: 'dist/parley.js', format: 'iife', name: 'ParleyBundle', sourcemap: true },
   },
 ];

@@ -35,7 +35,6 @@ export interface ParleyChatJsxProps {
 }
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace JSX {
     interface IntrinsicElements {
       'parley-chat': ParleyChatJsxProps;
@@ -44,7 +43,6 @@ declare global {
 }
 
 declare module 'react' {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace JSX {
     interface IntrinsicElements {
       'parley-chat': ParleyChatJsxProps;

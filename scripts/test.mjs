@@ -1,5 +1,5 @@
 // `npm test`: every suite, one total line at the end: "N passed, N failed".
-// Suites: typecheck, build (+ size budgets inside the browser suite), browser tests (web-test-runner in
+// Suites: format, lint, typecheck, build (+ size budgets inside the browser suite), browser tests (web-test-runner in
 // Chromium), Node tests (server), end-to-end (real server + Chromium). Exit status non-zero on any failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -82,6 +82,7 @@ function browserSuite(name) {
 }
 
 step('format', process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '.']);
+step('lint', process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
 step('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']);
 step('build', process.execPath, ['node_modules/rollup/dist/bin/rollup', '-c', 'rollup.config.mjs']);
 browserSuite('browser');

@@ -119,23 +119,23 @@ export class ConversationPane {
       onScroll: this.scroll.onScroll,
       renderMessage: (m, previous) => this.#renderMessage(m, previous),
     })}
-    ${renderTyping(s, chat.typing)}
-    ${
-      conversations.resuming
-        ? nothing
-        : renderComposer({
-            strings: s,
-            prompts: conversations.prompts,
-            showPrompts: conversations.historyKnown && !messages.some((m) => m.type === 'user'),
-            uploads: this.uploads.items,
-            onPrompt: (p) => void this.context.send(p.text).catch(() => {}),
-            onCancelUpload: (u) => this.uploads.cancel(u),
-            onTyping: (typing) => chat.client?.setTyping(typing),
-            onPaste: this.uploads.onPaste,
-            onSend: (input) => this.#sendFrom(input),
-            onPick: (files) => this.uploads.add(files ? [...files] : []),
-          })
-    }`;
+      ${renderTyping(s, chat.typing)}
+      ${
+        conversations.resuming
+          ? nothing
+          : renderComposer({
+              strings: s,
+              prompts: conversations.prompts,
+              showPrompts: conversations.historyKnown && !messages.some((m) => m.type === 'user'),
+              uploads: this.uploads.items,
+              onPrompt: (p) => void this.context.send(p.text).catch(() => {}),
+              onCancelUpload: (u) => this.uploads.cancel(u),
+              onTyping: (typing) => chat.client?.setTyping(typing),
+              onPaste: this.uploads.onPaste,
+              onSend: (input) => this.#sendFrom(input),
+              onPick: (files) => this.uploads.add(files ? [...files] : []),
+            })
+      }`;
   }
 
   #renderMessage(m: ChatMessage, previous: ChatMessage | undefined): TemplateResult {

@@ -264,18 +264,9 @@ export class ParleyChat extends LitElement {
     const uploads = this.#pane.uploads;
     return html`<div class="root" dir=${s.dir} lang=${this.#locale.lang}>
       ${renderLauncher({ strings: s, open: this.isOpen, unread: this.#unread.count, onToggle: () => this.toggle() })}
-      <section
-        part="panel"
-        id="panel"
-        class="panel ${uploads.dragging ? 'dragging' : ''}"
-        role="dialog"
-        aria-labelledby="title"
-        ?hidden=${!this.isOpen}
-        @keydown=${this.#onPanelKeydown}
-        @dragover=${uploads.onDragOver}
-        @dragleave=${uploads.onDragLeave}
-        @drop=${uploads.onDrop}
-      >
+      <section part="panel" id="panel" class="panel ${uploads.dragging ? 'dragging' : ''}" role="dialog"
+        aria-labelledby="title" ?hidden=${!this.isOpen} @keydown=${this.#onPanelKeydown}
+        @dragover=${uploads.onDragOver} @dragleave=${uploads.onDragLeave} @drop=${uploads.onDrop}>
         ${renderHeader({
           strings: s,
           botName: this.botName,

@@ -46,52 +46,23 @@ function block(t: Block, o: MarkdownOptions, tight: boolean): Piece {
     case 'list': {
       const items = t.items.map(
         (item) =>
-          html`<li>
-            ${item.checked === null ? nothing : item.checked ? '\u2611 ' : '\u2610 '}${blocks(item.tokens, o, item.tokens.length === 1)}
-          </li>`,
+          html`<li>${item.checked === null ? nothing : item.checked ? '\u2611 ' : '\u2610 '}${blocks(item.tokens, o, item.tokens.length === 1)}</li>`,
       );
-      return t.ordered
-        ? html`<ol start=${t.start === 1 ? nothing : t.start}>
-            ${items}
-          </ol>`
-        : html`<ul>
-            ${items}
-          </ul>`;
+      return t.ordered ? html`<ol start=${t.start === 1 ? nothing : t.start}>${items}</ol>` : html`<ul>${items}</ul>`;
     }
     case 'table':
-      return html`<div class="table">
-        <table>
-          <thead>
-            <tr>
-              ${t.header.map((c) => html`<th>${inline(c, o)}</th>`)}
-            </tr>
-          </thead>
-          <tbody>
-            ${t.rows.map(
-              (r) =>
-                html`<tr>
-                  ${r.map((c) => html`<td>${inline(c, o)}</td>`)}
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>`;
+      return html`<div class="table"><table>
+        <thead><tr>${t.header.map((c) => html`<th>${inline(c, o)}</th>`)}</tr></thead>
+        <tbody>${t.rows.map((r) => html`<tr>${r.map((c) => html`<td>${inline(c, o)}</td>`)}</tr>`)}</tbody>
+      </table></div>`;
   }
 }
 
 function codeBlock(lang: string, text: string, o: MarkdownOptions): TemplateResult {
   return html`<div class="code">
-    <div class="code-head">
-      <span class="code-lang">${lang}</span
-      ><button
-        type="button"
-        class="copy"
-        aria-label=${lang ? `${o.copyLabel} (${lang})` : o.copyLabel}
-        @click=${() => o.onCopy?.(text)}
-      >
-        ${o.copyLabel}
-      </button>
-    </div>
+    <div class="code-head"><span class="code-lang">${lang}</span><button type="button" class="copy"
+      aria-label=${lang ? `${o.copyLabel} (${lang})` : o.copyLabel}
+      @click=${() => o.onCopy?.(text)}>${o.copyLabel}</button></div>
     <pre><code>${text}</code></pre>
   </div>`;
 }

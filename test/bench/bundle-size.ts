@@ -13,7 +13,7 @@ import type { Row } from './table.js';
 
 const KIB = 1024;
 /** The dependencies the brief names, used when the source imports none yet. */
-const DEFAULT_DEPS = ['lit', 'ky', 'reconnecting-websocket', 'idb-keyval', 'marked'];
+const DEFAULT_DEPS = ['lit', 'ky', 'reconnecting-websocket', 'idb-keyval'];
 
 export const gzipSize = (data: Buffer | string) => gzipSync(data, { level: 9 }).length;
 export const brotliSize = (data: Buffer | string) =>

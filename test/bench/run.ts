@@ -79,6 +79,7 @@ async function ensureBuilt(): Promise<string | null> {
     console.log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return null;
   }
+  // eslint-disable-next-line no-control-regex -- strips the ANSI colour codes of rollup's output
   const lines = result.output.replace(/\u001b\[[0-9;]*m/g, '').split('\n');
   const firstError = lines.find((line) => /TS\d{4}|Error:/.test(line)) ?? lines.filter(Boolean).pop();
   console.log(lines.slice(0, 15).join('\n'));

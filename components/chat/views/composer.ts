@@ -40,84 +40,50 @@ export function renderComposer(p: ComposerProps): TemplateResult {
     e.preventDefault();
     p.onSend((e.currentTarget as HTMLFormElement).querySelector('textarea')!);
   };
-  return html` ${
+  return html`
+    ${
       p.showPrompts && p.prompts.length
         ? html`<div class="prompts" role="group" aria-label=${s.prompts}>
-            ${p.prompts.map(
-              (prompt) =>
-                html`<button type="button" part="prompt" class="chip" @click=${() => p.onPrompt(prompt)}>
-                  ${prompt.title || prompt.text}
-                </button>`,
-            )}
-          </div>`
+          ${p.prompts.map(
+            (prompt) => html`<button type="button" part="prompt" class="chip" @click=${() => p.onPrompt(prompt)}>
+              ${prompt.title || prompt.text}
+            </button>`,
+          )}
+        </div>`
         : nothing
     }
     ${
       p.uploads.length
         ? html`<ul class="uploads">
-            ${p.uploads.map(
-              (u) =>
-                html`<li class="upload ${u.error ? 'error' : ''}">
-                  <span class="upload-name">${u.error ?? u.name}</span>
-                  ${
-                    u.error
-                      ? nothing
-                      : html`<progress
-                          part="progress"
-                          max="1"
-                          .value=${u.fraction}
-                          aria-label=${s.uploading(u.name)}
-                        ></progress>`
-                  }
-                  <button
-                    type="button"
-                    class="icon"
-                    part="cancel-upload"
-                    aria-label=${s.cancelUpload(u.name)}
-                    @click=${() => p.onCancelUpload(u)}
-                  >
-                    ${closeIcon}
-                  </button>
-                </li>`,
-            )}
-          </ul>`
+          ${p.uploads.map(
+            (u) => html`<li class="upload ${u.error ? 'error' : ''}">
+              <span class="upload-name">${u.error ?? u.name}</span>
+              ${
+                u.error
+                  ? nothing
+                  : html`<progress part="progress" max="1" .value=${u.fraction} aria-label=${s.uploading(u.name)}></progress>`
+              }
+              <button type="button" class="icon" part="cancel-upload" aria-label=${s.cancelUpload(u.name)}
+                @click=${() => p.onCancelUpload(u)}>${closeIcon}</button>
+            </li>`,
+          )}
+        </ul>`
         : nothing
     }
     <form part="composer" class="composer" @submit=${submit}>
-      <input
-        type="file"
-        class="file-input"
-        tabindex="-1"
-        multiple
+      <input type="file" class="file-input" tabindex="-1" multiple
         accept="image/png,image/jpeg,image/gif,image/webp,application/pdf"
         @change=${(e: Event) => {
           const input = e.target as HTMLInputElement;
           p.onPick(input.files);
           input.value = '';
-        }}
-      />
-      <button
-        type="button"
-        part="attach"
-        class="icon"
-        aria-label=${s.attach}
-        title=${s.attach}
-        @click=${(e: Event) => ((e.currentTarget as HTMLElement).previousElementSibling as HTMLInputElement).click()}
-      >
-        ${attachIcon}
-      </button>
-      <textarea
-        part="input"
-        name="message"
-        rows="1"
-        maxlength="1000"
-        aria-label=${s.messageInput}
-        placeholder=${s.messageInput}
-        enterkeyhint="send"
-        @keydown=${keydown}
-        @paste=${p.onPaste}
-        @input=${(e: InputEvent) => p.onTyping((e.target as HTMLTextAreaElement).value.trim().length > 0)}
-      ></textarea>
+        }} />
+      <button type="button" part="attach" class="icon" aria-label=${s.attach} title=${s.attach}
+        @click=${(e: Event) => ((e.currentTarget as HTMLElement).previousElementSibling as HTMLInputElement).click()}>${attachIcon}</button>
+      <textarea part="input" name="message" rows="1" maxlength="1000" aria-label=${s.messageInput}
+        placeholder=${s.messageInput} enterkeyhint="send"
+        @keydown=${keydown} @paste=${p.onPaste}
+        @input=${(e: InputEvent) => p.onTyping((e.target as HTMLTextAreaElement).value.trim().length > 0)}></textarea>
       <button type="submit" part="send" class="send" aria-label=${s.send} title=${s.send}>${sendIcon}</button>
     </form>`;
 }

@@ -25,22 +25,17 @@ export function renderConversationList(p: ConversationListProps): TemplateResult
     ${
       p.conversations.length
         ? html`<ul>
-            ${p.conversations.map(
-              (c) =>
-                html`<li>
-                  <button
-                    type="button"
-                    class="conversation"
-                    aria-current=${c.id === p.currentId ? 'true' : 'false'}
-                    @click=${() => p.onPick(c.id)}
-                  >
-                    <span class="conversation-title">${c.title || s.untitled}</span>
-                    <span class="conversation-last">${c.last_message?.text ?? ''}</span>
-                    <time datetime=${c.updated_at}>${p.dateFormat.format(new Date(c.updated_at))}</time>
-                  </button>
-                </li>`,
-            )}
-          </ul>`
+          ${p.conversations.map(
+            (c) => html`<li>
+              <button type="button" class="conversation" aria-current=${c.id === p.currentId ? 'true' : 'false'}
+                @click=${() => p.onPick(c.id)}>
+                <span class="conversation-title">${c.title || s.untitled}</span>
+                <span class="conversation-last">${c.last_message?.text ?? ''}</span>
+                <time datetime=${c.updated_at}>${p.dateFormat.format(new Date(c.updated_at))}</time>
+              </button>
+            </li>`,
+          )}
+        </ul>`
         : html`<p class="muted">${s.noConversations}</p>`
     }
   </nav>`;

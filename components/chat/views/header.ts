@@ -47,41 +47,21 @@ export function renderHeader(p: HeaderProps): TemplateResult {
       ${
         p.signedIn
           ? html`<p part="status" class="status" data-state=${status} ?hidden=${status === 'idle'}>
-              <span class="dot" aria-hidden="true"></span
-              ><span class="status-text">${statusText(p.state, s, p.now)}</span>
-              ${
-                status === 'reconnecting'
-                  ? html`<button type="button" part="retry-now" class="link" @click=${p.onRetryNow}>
-                      ${s.retryNow}
-                    </button>`
-                  : nothing
-              }
-            </p>`
+            <span class="dot" aria-hidden="true"></span><span class="status-text">${statusText(p.state, s, p.now)}</span>
+            ${
+              status === 'reconnecting'
+                ? html`<button type="button" part="retry-now" class="link" @click=${p.onRetryNow}>${s.retryNow}</button>`
+                : nothing
+            }
+          </p>`
           : nothing
       }
     </div>
     ${
       p.signedIn
-        ? html`<button
-              type="button"
-              class="icon"
-              part="conversations-button"
-              aria-label=${s.conversations}
-              aria-pressed=${p.listOpen ? 'true' : 'false'}
-              @click=${p.onToggleList}
-            >
-              ${menuIcon}
-            </button>
-            <button
-              type="button"
-              class="icon"
-              part="sign-out"
-              aria-label=${s.signOut}
-              title=${s.signOut}
-              @click=${p.onSignOut}
-            >
-              ${signOutIcon}
-            </button>`
+        ? html`<button type="button" class="icon" part="conversations-button" aria-label=${s.conversations}
+            aria-pressed=${p.listOpen ? 'true' : 'false'} @click=${p.onToggleList}>${menuIcon}</button>
+          <button type="button" class="icon" part="sign-out" aria-label=${s.signOut} title=${s.signOut} @click=${p.onSignOut}>${signOutIcon}</button>`
         : nothing
     }
     <button type="button" class="icon" part="close" aria-label=${s.closeChat} @click=${p.onClose}>${closeIcon}</button>

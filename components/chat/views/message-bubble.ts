@@ -30,13 +30,8 @@ export function renderBubble(m: ChatMessage, p: BubbleProps): TemplateResult {
   const s = p.strings;
   const who = m.own ? s.you : m.type === 'bot' ? p.botName : m.senderName || m.sender || '';
   const time = p.timeFormat.format(new Date(m.createdAt));
-  return html`<div
-    part="message"
-    class="message ${m.own ? 'own' : 'other'} ${p.start ? 'start' : ''}"
-    data-type=${m.type}
-    data-status=${m.status}
-    data-key=${m.key}
-  >
+  return html`<div part="message" class="message ${m.own ? 'own' : 'other'} ${p.start ? 'start' : ''}"
+    data-type=${m.type} data-status=${m.status} data-key=${m.key}>
     ${
       p.start && m.type !== 'system'
         ? html`<div class="meta"><span class="sender">${who}</span> <time datetime=${m.createdAt}>${time}</time></div>`
@@ -47,31 +42,18 @@ export function renderBubble(m: ChatMessage, p: BubbleProps): TemplateResult {
       ${m.attachment ? renderAttachment(m.attachment, p.base, s) : nothing}
       ${
         m.own
-          ? html`<span
-              class="ticks ${m.status}"
-              role="img"
-              aria-label=${s.status[m.status]}
-              title=${p.start ? s.status[m.status] : `${time} · ${s.status[m.status]}`}
-              >${TICKS[m.status]}</span
-            >`
+          ? html`<span class="ticks ${m.status}" role="img" aria-label=${s.status[m.status]}
+            title=${p.start ? s.status[m.status] : `${time} · ${s.status[m.status]}`}>${TICKS[m.status]}</span>`
           : nothing
       }
     </div>
     ${
       m.status === 'failed' && m.own
         ? html`<div class="failed" role="alert">
-            <span>${m.failure?.reason ? `${s.failed}: ${m.failure.reason}` : s.failed}</span>
-            <button
-              type="button"
-              part="retry"
-              class="link"
-              aria-label=${s.retryLabel}
-              ?disabled=${p.retrying}
-              @click=${() => p.onRetry(m)}
-            >
-              ${s.retry}
-            </button>
-          </div>`
+          <span>${m.failure?.reason ? `${s.failed}: ${m.failure.reason}` : s.failed}</span>
+          <button type="button" part="retry" class="link" aria-label=${s.retryLabel} ?disabled=${p.retrying}
+            @click=${() => p.onRetry(m)}>${s.retry}</button>
+        </div>`
         : nothing
     }
   </div>`;
@@ -86,15 +68,8 @@ export function renderAttachment(a: Attachment, base: string, s: Strings): Templ
       ><img src=${url} alt=${a.file_name} loading="lazy"
     /></a>`;
   }
-  return html`<a
-    class="file"
-    href=${url}
-    download=${a.file_name}
-    target="_blank"
-    rel="noopener noreferrer"
-    aria-label=${s.download(a.file_name)}
-    >${fileIcon} ${a.file_name} <span class="size">${formatSize(a.file_size)}</span></a
-  >`;
+  return html`<a class="file" href=${url} download=${a.file_name} target="_blank" rel="noopener noreferrer"
+    aria-label=${s.download(a.file_name)}>${fileIcon} ${a.file_name} <span class="size">${formatSize(a.file_size)}</span></a>`;
 }
 
 const formatSize = (bytes: number): string =>

@@ -24,15 +24,8 @@ export interface MessageLogProps {
 export function renderMessageLog(p: MessageLogProps): TemplateResult {
   const s = p.strings;
   const { messages, start } = p;
-  return html`<div
-    part="messages"
-    class="log"
-    role="log"
-    aria-live="off"
-    aria-label=${s.messages}
-    tabindex="0"
-    @scroll=${p.onScroll}
-  >
+  return html`<div part="messages" class="log" role="log" aria-live="off" aria-label=${s.messages} tabindex="0"
+    @scroll=${p.onScroll}>
     ${p.loadingOlder ? html`<div class="older muted" aria-hidden="true">${s.loadingOlder}</div>` : nothing}
     ${p.empty ? html`<div class="empty muted">${s.empty}</div>` : nothing}
     ${repeat(

@@ -8,12 +8,7 @@ export async function mountChat(
   attrs: { open?: boolean; lang?: string } = {},
 ): Promise<{ el: ParleyChat; root: ShadowRoot }> {
   const el = await fixture<ParleyChat>(
-    html`<parley-chat
-      bot-name="CRM Assistant"
-      ?open=${attrs.open ?? false}
-      lang=${attrs.lang ?? 'en'}
-      .client=${client}
-    ></parley-chat>`,
+    html`<parley-chat bot-name="CRM Assistant" ?open=${attrs.open ?? false} lang=${attrs.lang ?? 'en'} .client=${client}></parley-chat>`,
   );
   await settle(el);
   await animationsDone(el);
