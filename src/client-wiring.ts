@@ -158,6 +158,8 @@ export function wireClient(options: ChatClientOptions): ClientParts {
     },
     onFallback: (active) => (active ? p.poller.start() : !isSeed() && p.poller.stop()),
     onTooBig: () => p.delivery.tooBig(),
+    WebSocket: options.WebSocket,
+    onNoWebSocket: onError,
   });
   p.outbox = new Outbox({
     storage: options.storage ?? idbOutboxStorage(),
