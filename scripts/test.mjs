@@ -1,6 +1,8 @@
 // `npm test`: every suite, one total line at the end: "N passed, N failed".
 // Suites: format, lint, typecheck, build (+ size budgets inside the browser suite), browser tests (web-test-runner in
-// Chromium), Node tests (server), end-to-end (real server + Chromium). Exit status non-zero on any failure.
+// Chromium), Node tests (server), the server tests again on PostgreSQL (when PARLEY_TEST_PG_URL names a
+// database to start from; .ci/run sets it), end-to-end (real server + Chromium). Exit status non-zero on
+// any failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,7 +40,7 @@ function findTests(dir, suffix, skip = []) {
     .sort();
 }
 
-function nodeSuite(name, files, extra = []) {
+function nodeSuite(name, files, extra = [], env = {}) {
   if (only.length && !only.includes(name)) return;
   if (files.length === 0) {
     report.push(`${name}: no test files`);
@@ -46,17 +48,22 @@ function nodeSuite(name, files, extra = []) {
   }
   const tap = `.tmp/${name}.tap`;
   rmSync(tap, { force: true });
-  const status = run(name, process.execPath, [
-    '--import',
-    'tsx',
-    '--test',
-    ...extra,
-    '--test-reporter=spec',
-    '--test-reporter-destination=stdout',
-    '--test-reporter=tap',
-    `--test-reporter-destination=${tap}`,
-    ...files,
-  ]);
+  const status = run(
+    name,
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--test',
+      ...extra,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...files,
+    ],
+    env,
+  );
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
   const pass = Number(/^# pass (\d+)/m.exec(text)?.[1] ?? 0);
   let fail = Number(/^# fail (\d+)/m.exec(text)?.[1] ?? 0) + Number(/^# cancelled (\d+)/m.exec(text)?.[1] ?? 0);
@@ -90,6 +97,17 @@ nodeSuite('node', [
   ...findTests('test/demo', '.test.ts'),
   ...findTests('test', '.node.test.ts').filter((file) => !file.startsWith(join('test', 'demo'))),
 ]);
+// The same server suite on PostgreSQL: every test data dir gets a fresh database next to this one.
+if (!only.length || only.includes('node') || only.includes('node-postgres')) {
+  if (process.env.PARLEY_TEST_PG_URL) {
+    nodeSuite('node-postgres', findTests('test/demo', '.test.ts'), [], { PARLEY_TEST_ENGINE: 'postgres' });
+  } else {
+    const why =
+      'node-postgres: SKIPPED (PARLEY_TEST_PG_URL is not set; e.g. postgres://root@/parley_test?host=/var/run/postgresql, as .ci/run sets it)';
+    console.log(`\n=== ${why}`);
+    report.push(why);
+  }
+}
 nodeSuite('e2e', findTests('test/e2e', '.test.ts'), ['--test-concurrency=1']);
 
 console.log('\n' + report.join('\n'));

@@ -2,6 +2,7 @@
 import type { CredentialStore } from './auth/credentials.js';
 import type { OutboxStorage } from './outbox/outbox-entry.js';
 import type { Timing } from './timing.js';
+import type { WebSocketClass } from './transport/websocket-transport.js';
 
 export interface ChatClientOptions {
   /** Base URL of the chat server. Default: the page's origin. */
@@ -20,6 +21,12 @@ export interface ChatClientOptions {
   botName?: string;
   /** Overrides of the protocol's delays (tests shorten them). */
   timing?: Partial<Timing>;
+  /**
+   * The WebSocket class. Default: the global one. Node 20 has none: pass `ws`'s
+   * (`import { WebSocket } from 'ws'`); without one the client reports a `TransportError`
+   * (`no_websocket`) through `error`, stays in `fallback`, and works over HTTP.
+   */
+  WebSocket?: WebSocketClass;
   /** Random source in [0, 1) for backoff jitter. Default `Math.random`. */
   random?: () => number;
 }

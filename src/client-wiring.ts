@@ -84,6 +84,7 @@ export function wireClient(options: ChatClientOptions): ClientParts {
   p.displayName = () => ctx.user?.display_name ?? p.tokens.username ?? '';
   p.store = new MessageStore({
     username: () => ctx.user?.username ?? p.tokens.username,
+    userId: () => ctx.user?.id || null,
     onMessage: (m) => emit('message', m),
     onStatus: (s) => emit('message-status', s),
     onChange: (conversationId) => emit('messages', { conversationId }),
@@ -98,6 +99,7 @@ export function wireClient(options: ChatClientOptions): ClientParts {
     sendFrame,
     botName,
     afterHttpSend: () => void p.poller.now(),
+    fetchNew: (id) => p.sync.fetchNew(id),
   });
   p.sync = new ConversationSync({
     http: p.http,
@@ -109,6 +111,8 @@ export function wireClient(options: ChatClientOptions): ClientParts {
     openConversation,
     sendFrame,
     botName,
+    ownTypingEcho: (username, isTyping) =>
+      username === (ctx.user?.username ?? p.tokens.username) && p.ownTyping.isEcho(isTyping),
     onRead: (r) => emit('read', r),
     onPresence: (presence) => emit('presence', presence),
     onError,
@@ -116,14 +120,17 @@ export function wireClient(options: ChatClientOptions): ClientParts {
   });
   p.poller = new Poller(
     async () => (ctx.conversationId ? p.sync.fetchNew(ctx.conversationId) : undefined),
-    timing.pollMs,
+    () => (isSeed() ? timing.seedPollMs : timing.pollMs),
     logger('poll'),
   );
   p.ownTyping = new OwnTyping(
     (isTyping) => {
       const id = ctx.conversationId;
-      if (!id || sendFrame({ type: 'typing', is_typing: isTyping })) return;
+      if (!id) return false;
+      // Over a seed's socket the frame comes back to this tab too (an echo to drop).
+      if (sendFrame({ type: 'typing', is_typing: isTyping })) return isSeed();
       postTyping(p.http, id, isTyping).catch(() => undefined);
+      return false;
     },
     timing.typingThrottleMs,
     timing.typingIdleMs,
@@ -140,6 +147,8 @@ export function wireClient(options: ChatClientOptions): ClientParts {
     onFrame: (frame) => ctx.conversationId && p.sync.handleFrame(ctx.conversationId, frame),
     onOpen: (hello) => {
       if (hello) ctx.user ??= hello.user;
+      // A seed's socket never pushes what was written over REST: poll while following, socket open or not.
+      if (isSeed()) p.poller.start();
       if (ctx.conversationId) void p.sync.catchUp(ctx.conversationId);
       p.outbox.kick();
     },
@@ -147,8 +156,10 @@ export function wireClient(options: ChatClientOptions): ClientParts {
       p.delivery.socketDown();
       p.sync.reset();
     },
-    onFallback: (active) => (active ? p.poller.start() : p.poller.stop()),
+    onFallback: (active) => (active ? p.poller.start() : !isSeed() && p.poller.stop()),
     onTooBig: () => p.delivery.tooBig(),
+    WebSocket: options.WebSocket,
+    onNoWebSocket: onError,
   });
   p.outbox = new Outbox({
     storage: options.storage ?? idbOutboxStorage(),

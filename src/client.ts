@@ -57,6 +57,15 @@ export class ChatClient {
     return this.#p.connection.transport;
   }
 
+  /**
+   * The kind of server, once the first connect found out: `reference` (all of PROTOCOL.md) or
+   * `seed` (only the [seed] rows, §6: no "new conversation", no uploads, no read receipts).
+   */
+  get backend(): 'reference' | 'seed' | null {
+    const seed = this.#p.backend.seed;
+    return seed === null ? null : seed ? 'seed' : 'reference';
+  }
+
   /** Whether a token source is available and has not expired for good. */
   isAuthenticated(): boolean {
     return this.#p.tokens.usable;
@@ -153,7 +162,7 @@ export class ChatClient {
           ...(options.attachmentId ? { attachment_id: options.attachmentId } : {}),
         });
         await this.connect(stored.conversation_id);
-        void this.#p.delivery.askBot(stored.conversation_id);
+        void this.#p.delivery.askBot(stored.conversation_id, stored.message_id);
         return this.#p.store.list(stored.conversation_id).find((m) => m.id === stored.message_id)!;
       }
       void this.connect(conversationId).catch((error) => this.#p.events.emit('error', error));

@@ -14,5 +14,6 @@ export { idbOutboxStorage } from './outbox/idb-storage.js';
 export { backoffDelay, type BackoffOptions } from './transport/backoff.js';
 export { DEFAULT_TIMING, type Timing } from './timing.js';
 export type { MessagePageQuery } from './api/messages.js';
+export type { WebSocketClass } from './transport/websocket-transport.js';
 export type { UploadOptions, UploadProgress } from './api/uploads.js';
 export { redact } from './util/log.js';

@@ -14,6 +14,11 @@ export interface Timing {
   fallbackAfterFailures: number;
   /** Polling interval in fallback. */
   pollMs: number;
+  /**
+   * Polling interval on a seed backend, socket open or not: its socket never pushes messages
+   * written over REST (other tabs' and devices' sends, bot replies), so they arrive by polling.
+   */
+  seedPollMs: number;
   /** Socket ack wait before a send is retried (and before an unanswered `sync` goes over REST). */
   ackTimeoutMs: number;
   /** Outbox retry backoff base / cap for transient failures. */
@@ -39,6 +44,7 @@ export const DEFAULT_TIMING: Timing = {
   connectTimeoutMs: 10000,
   fallbackAfterFailures: 3,
   pollMs: 3000,
+  seedPollMs: 2000,
   ackTimeoutMs: 10000,
   retryBaseMs: 1000,
   retryCapMs: 30000,

@@ -48,6 +48,8 @@ export interface Message {
   text: string;
   /** Username of the sender; null for the bot and system messages. */
   sender: string | null;
+  /** The sender's user id, when the backend gives one (a seed's REST listings do, as `sender`). */
+  sender_id?: Id;
   sender_name: string;
   attachment: Attachment | null;
   status: ServerMessageStatus;
@@ -55,7 +57,7 @@ export interface Message {
 }
 
 export interface Participant {
-  /** The user's id. */
+  /** The user's id (on a seed backend: the participant row's id, which is not the user's). */
   id: Id;
   username: string;
   display_name: string;
@@ -129,7 +131,8 @@ export interface UserResponseResponse {
 
 export interface BotResponseResponse {
   message: string;
-  message_id: Id;
+  /** The reference server's; a seed answers only `{message}` (PROTOCOL §6). */
+  message_id?: Id;
 }
 
 export interface WsTicketResponse {
@@ -215,7 +218,8 @@ export interface ReadFrame {
   message_ids: Id[];
   user_id: Id;
   username: string;
-  read_at: Timestamp;
+  /** Absent on a seed backend. */
+  read_at?: Timestamp;
 }
 export interface PresenceFrame {
   type: 'user_joined' | 'user_left';

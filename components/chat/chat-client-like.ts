@@ -25,6 +25,8 @@ export interface ChatClientLike {
   on<K extends keyof ClientEvents>(event: K, listener: (payload: ClientEvents[K]) => void): () => void;
   readonly state: ConnectionState;
   readonly user: User | null;
+  /** `seed` hides what a seed backend cannot do (optional: a test double may leave it out). */
+  readonly backend?: 'reference' | 'seed' | null;
   isAuthenticated(): boolean;
   isConnected(): boolean;
   login(username: string, password: string): Promise<User>;

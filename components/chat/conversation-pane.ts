@@ -103,6 +103,8 @@ export class ConversationPane {
         currentId: chat.client?.getConversationId() ?? null,
         dateFormat: locale.dateFormat,
         onPick: (id) => void conversations.switchTo(id),
+        // A seed backend cannot create a conversation (405): no button that cannot work.
+        canCreate: chat.client?.backend !== 'seed',
         onNew: () => void conversations.create(),
       });
     }
@@ -124,7 +126,7 @@ export class ConversationPane {
           : renderComposer({
               strings: s,
               prompts: conversations.prompts,
-              showPrompts: !messages.some((m) => m.type === 'user'),
+              showPrompts: conversations.historyKnown && !messages.some((m) => m.type === 'user'),
               uploads: this.uploads.items,
               onPrompt: (p) => void this.context.send(p.text).catch(() => {}),
               onCancelUpload: (u) => this.uploads.cancel(u),

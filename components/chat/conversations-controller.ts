@@ -30,6 +30,11 @@ export class ConversationsController implements ReactiveController {
   listOpen = false;
   conversations: readonly Conversation[] = [];
   prompts: readonly BotPrompt[] = [];
+  /**
+   * True once the shown conversation's history has loaded, or it is known there is none: the
+   * quick prompts wait for it, so they never flash for a user who has history.
+   */
+  historyKnown = false;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
 
@@ -64,6 +69,7 @@ export class ConversationsController implements ReactiveController {
       if (!id) id = (await client.listConversations()).results[0]?.id ?? null;
       if (id && id !== client.getConversationId()) await this.context.quietly(client.connect(id));
       this.#attempt = 0;
+      this.#set(() => (this.historyKnown = true));
     } catch (error) {
       this.context.error(error);
       // Offline at load (or the server restarting): keep trying, so the conversation and its
@@ -93,8 +99,10 @@ export class ConversationsController implements ReactiveController {
     this.#set(() => (this.listOpen = false));
     if (!client || id === client.getConversationId()) return;
     this.context.switching();
+    this.#set(() => (this.historyKnown = false));
     try {
       await this.context.quietly(client.connect(id));
+      this.#set(() => (this.historyKnown = true));
     } catch (error) {
       this.context.error(error);
     }
@@ -126,6 +134,7 @@ export class ConversationsController implements ReactiveController {
     this.#cancelRetry();
     this.#set(() => {
       this.listOpen = false;
+      this.historyKnown = false;
       this.prompts = [];
       this.conversations = [];
     });

@@ -38,7 +38,7 @@ import { opsRoutes } from './routes/ops-routes.js';
 import { realtimeRoutes } from './routes/realtime-routes.js';
 import { staticRoutes } from './routes/static-routes.js';
 import { prepareUploadDirs, serveUploads, sweepUploads, uploadRoutes } from './routes/upload-routes.js';
-import { openSqliteStorage } from './storage/sqlite-storage.js';
+import { openStorage } from './storage/open-storage.js';
 import type { ChatStorage } from './storage/storage.js';
 
 export type { ServerOptions } from './options.js';
@@ -57,14 +57,18 @@ export interface ParleyServer {
 }
 
 async function seedUsers(storage: ChatStorage, options: ServerOptions, log: Logger) {
-  const demo = options.demoUsers !== false && storage.countUsers() === 0 ? DEMO_USERS : [];
-  const extra = (options.users ?? []).filter((u) => !storage.findUserByUsername(u.username));
+  const demo = options.demoUsers !== false && (await storage.countUsers()) === 0 ? DEMO_USERS : [];
+  const known = await Promise.all((options.users ?? []).map((u) => storage.findUserByUsername(u.username)));
+  const extra = (options.users ?? []).filter((_u, i) => !known[i]);
   // Hash in parallel (libuv's pool): a bench may seed hundreds of users.
   const all = [...demo, ...extra];
   const hashes = await Promise.all(all.map((u) => hashPassword(u.password)));
-  all.forEach((u, i) =>
-    storage.createUser({ username: u.username, passwordHash: hashes[i]!, displayName: u.display_name ?? u.username }),
-  );
+  for (const [i, u] of all.entries())
+    await storage.createUser({
+      username: u.username,
+      passwordHash: hashes[i]!,
+      displayName: u.display_name ?? u.username,
+    });
   if (demo.length) log.info({ users: demo.map((u) => u.username) }, 'created the demo users on an empty database');
   return demo.map(({ username, password }) => ({ username, password }));
 }
@@ -75,7 +79,12 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   const uploadsDir = join(options.dataDir, 'uploads');
   await prepareUploadDirs(uploadsDir);
   const botName = options.botName ?? 'Bot';
-  const storage = openSqliteStorage(join(options.dataDir, 'parley.db'), { botName });
+  const { storage, uploads, engine } = await openStorage({
+    databaseUrl: options.databaseUrl,
+    dataDir: options.dataDir,
+    uploadsDir,
+    botName,
+  });
   const metrics = new Metrics();
   // A closed database during shutdown is the only expected failure: skip the marks, log it.
   const deliveryMarks = new DeliveryMarks(
@@ -87,7 +96,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   try {
     fanout = options.redisUrl ? await RedisFanout.connect(options.redisUrl, hub, log) : new LocalFanout(hub);
   } catch (err) {
-    storage.close();
+    await storage.close();
     throw err;
   }
   const origins = options.allowedOrigins ?? '*';
@@ -109,6 +118,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
     metrics,
     log,
     uploadsDir,
+    uploads,
     origins,
   };
   const demoUsers = await seedUsers(storage, options, log);
@@ -149,8 +159,8 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   const port = (server.address() as AddressInfo).port;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log.info({ url, redis: Boolean(options.redisUrl) }, 'parley server listening');
-  bot.resume();
+  log.info({ url, database: engine, redis: Boolean(options.redisUrl) }, 'parley server listening');
+  await bot.resume();
 
   let closing: Promise<void> | null = null;
   return {
@@ -170,8 +180,8 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
         clearTimeout(force);
         await bot.flush();
         await fanout.close();
-        deliveryMarks.flush();
-        storage.close();
+        await deliveryMarks.flush();
+        await storage.close();
         log.info('parley server closed');
       })();
       return closing;

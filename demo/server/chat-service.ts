@@ -41,19 +41,19 @@ export class ChatService {
   ) {}
 
   /** 404 unless the conversation exists and `userId` takes part in it. */
-  requireParticipant(conversationId: Id, userId: Id): ParticipantRole {
-    const role = this.storage.participantRole(conversationId, userId);
+  async requireParticipant(conversationId: Id, userId: Id): Promise<ParticipantRole> {
+    const role = await this.storage.participantRole(conversationId, userId);
     if (!role) throw notFound();
     return role;
   }
 
-  postMessage(user: User, input: PostInput): PostResult {
+  async postMessage(user: User, input: PostInput): Promise<PostResult> {
     const clientId = input.clientId ?? null;
     if (clientId !== null && (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 128)) {
       throw fieldError('client_id', 'Must be a string of 1 to 128 characters.');
     }
     if (clientId) {
-      const existing = this.storage.findByClientId(user.id, clientId);
+      const existing = await this.storage.findByClientId(user.id, clientId);
       if (existing) return { message: existing, created: false };
     }
     if (input.text !== undefined && input.text !== null && typeof input.text !== 'string')
@@ -68,9 +68,9 @@ export class ChatService {
       );
     }
     if (length === 0 && !input.attachmentId) throw fieldError('message', 'This field may not be blank.');
-    if (input.conversationId) this.requireParticipant(input.conversationId, user.id);
+    if (input.conversationId) await this.requireParticipant(input.conversationId, user.id);
     if (input.attachmentId) {
-      const a = this.storage.getAttachment(input.attachmentId);
+      const a = await this.storage.getAttachment(input.attachmentId);
       const ok =
         a &&
         a.uploader_id === user.id &&
@@ -79,8 +79,8 @@ export class ChatService {
       if (!ok) throw fieldError('attachment_id', 'Unknown attachment, or not usable in this conversation.');
     }
     const conversationId =
-      input.conversationId ?? this.storage.createConversation(`Chat with ${user.username}`, user.id).id;
-    const { message, created } = this.storage.insertMessage({
+      input.conversationId ?? (await this.storage.createConversation(`Chat with ${user.username}`, user.id)).id;
+    const { message, created } = await this.storage.insertMessage({
       conversationId,
       senderId: user.id,
       type: 'user',
@@ -97,13 +97,12 @@ export class ChatService {
   }
 
   /** Marks read up to the highest of `messageIds` in the conversation (others ignored). */
-  markRead(user: User, conversationId: Id, messageIds: Id[]): void {
-    const mine = messageIds
-      .map((id) => this.storage.getMessage(id))
-      .filter((m): m is Message => m?.conversation_id === conversationId);
+  async markRead(user: User, conversationId: Id, messageIds: Id[]): Promise<void> {
+    const found = await Promise.all(messageIds.map((id) => this.storage.getMessage(id)));
+    const mine = found.filter((m): m is Message => m?.conversation_id === conversationId);
     if (mine.length === 0) return;
     const seq = Math.max(...mine.map((m) => m.seq ?? 0));
-    const readAt = this.storage.markRead(conversationId, user.id, seq);
+    const readAt = await this.storage.markRead(conversationId, user.id, seq);
     this.fanout.publish({
       conversationId,
       frame: {
@@ -126,19 +125,19 @@ export class ChatService {
   }
 
   /** Owner only: adds `username` (201, or 200 if already in) and writes "<name> joined". */
-  addParticipant(owner: User, conversationId: Id, username: unknown, role: unknown) {
-    if (this.requireParticipant(conversationId, owner.id) !== 'owner') {
+  async addParticipant(owner: User, conversationId: Id, username: unknown, role: unknown) {
+    if ((await this.requireParticipant(conversationId, owner.id)) !== 'owner') {
       throw detail(403, 'Only the owner can add participants.', 'permission_denied');
     }
     if (typeof username !== 'string' || !username) throw fieldError('username', 'This field is required.');
     const r = role ?? 'member';
     if (r !== 'member' && r !== 'agent' && r !== 'owner')
       throw fieldError('role', 'Must be one of owner, member, agent.');
-    const target = this.storage.findUserByUsername(username);
+    const target = await this.storage.findUserByUsername(username);
     if (!target) throw fieldError('username', 'No user with this username.');
-    const result = this.storage.addParticipant(conversationId, target.id, r);
+    const result = await this.storage.addParticipant(conversationId, target.id, r);
     if (result.created) {
-      const { message } = this.storage.insertMessage({
+      const { message } = await this.storage.insertMessage({
         conversationId,
         senderId: null,
         type: 'system',

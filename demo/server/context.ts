@@ -10,6 +10,7 @@ import type { RateLimitOptions, ServerOptions } from './options.js';
 import type { Fanout } from './realtime/fanout.js';
 import type { Hub } from './realtime/hub.js';
 import type { ChatStorage } from './storage/storage.js';
+import type { UploadStore } from './storage/upload-store.js';
 
 export interface AppContext {
   options: ServerOptions;
@@ -22,8 +23,10 @@ export interface AppContext {
   fanout: Fanout;
   metrics: Metrics;
   log: Logger;
-  /** Where uploads are stored (`<dataDir>/uploads`). */
+  /** Where uploads are received (`<dataDir>/uploads`; on SQLite also where they are kept). */
   uploadsDir: string;
+  /** The bytes of uploads: files on SQLite, rows on PostgreSQL. */
+  uploads: UploadStore;
   /** Allowed origins; '*' allows any. */
   origins: string[] | '*';
 }

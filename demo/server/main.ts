@@ -1,6 +1,7 @@
 /**
  * `npm start`: the reference server on PORT (default 8000) with its data in PARLEY_DATA_DIR
- * (default ./data). Environment: JWT_SECRET, REDIS_URL, ALLOWED_ORIGINS (comma list),
+ * (default ./data). Environment: DATABASE_URL (postgres://...; unset: SQLite in the data dir),
+ * JWT_SECRET, REDIS_URL, ALLOWED_ORIGINS (comma list),
  * LOG_LEVEL, PARLEY_DEMO_USERS=0. SIGTERM/SIGINT shut down gracefully.
  */
 import { resolve } from 'node:path';
@@ -16,6 +17,7 @@ const server = await createServer({
   port: Number(env.PORT ?? 8000),
   host: env.HOST ?? '0.0.0.0',
   dataDir: resolve(env.PARLEY_DATA_DIR ?? './data'),
+  databaseUrl: env.DATABASE_URL || undefined,
   jwtSecret: env.JWT_SECRET || undefined,
   redisUrl: env.REDIS_URL || undefined,
   allowedOrigins: origins?.length ? origins : '*',

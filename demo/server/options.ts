@@ -24,6 +24,11 @@ export interface ServerOptions {
   host?: string;
   /** Holds `parley.db`, `uploads/` and a generated `jwt-secret`. */
   dataDir: string;
+  /**
+   * `postgres://...`: keep everything (uploads included) in PostgreSQL, so several instances with
+   * their own `dataDir`s serve one chat. Unset: the embedded SQLite file `<dataDir>/parley.db`.
+   */
+  databaseUrl?: string;
   jwtSecret?: string;
   redisUrl?: string;
   /** CORS and socket Origin allow-list; default any origin ('*'). */

@@ -1,7 +1,7 @@
 /** The seed's chat endpoints: user/bot responses, prompts, typing, read (PROTOCOL §2). */
 import type { BotPrompt, BotResponseResponse, Id, UserResponseRequest, UserResponseResponse } from '../types.js';
 import type { Http } from './http.js';
-import { toId, toPrompt } from './normalize.js';
+import { toId, toIdOrNull, toPrompt } from './normalize.js';
 
 /** `POST /api/user-response/`: stores a user message (idempotent by `client_id`). */
 export async function postUserResponse(http: Http, body: UserResponseRequest): Promise<UserResponseResponse> {
@@ -9,12 +9,13 @@ export async function postUserResponse(http: Http, body: UserResponseRequest): P
   return { conversation_id: toId(raw.conversation_id), message_id: toId(raw.message_id) };
 }
 
-/** `POST /api/bot-response/`: the bot's reply to the newest user message. */
+/** `POST /api/bot-response/`: the bot's reply to the newest user message (a seed: text only). */
 export async function postBotResponse(http: Http, conversationId: Id): Promise<BotResponseResponse> {
   const raw = await http.request<Record<string, unknown>>('POST', '/api/bot-response/', {
     json: { conversation_id: conversationId },
   });
-  return { message: String(raw.message ?? ''), message_id: toId(raw.message_id) };
+  const id = toIdOrNull(raw.message_id);
+  return id ? { message: String(raw.message ?? ''), message_id: id } : { message: String(raw.message ?? '') };
 }
 
 /** `GET /api/bot-prompts/`, sorted by `order`. */

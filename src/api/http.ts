@@ -124,6 +124,20 @@ function retryAfterSeconds(response: Response): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
 }
 
+/**
+ * The text a person can read from any of a seed's five error shapes (PROTOCOL §6): `detail`,
+ * `error`, field lists, `non_field_errors`, or an HTML page (no JSON at all).
+ */
+function readableError(detail: string | undefined, record: Record<string, unknown>, notJson: boolean): string {
+  if (detail) return detail;
+  if (notJson) return 'the server answered with an error page instead of JSON';
+  const fields = Object.entries(record).map(([field, value]) => {
+    const text = Array.isArray(value) ? value.map(String).join(' ') : String(value);
+    return field === 'non_field_errors' ? text : `${field}: ${text}`;
+  });
+  return fields.join('; ') || 'no details given';
+}
+
 /** Maps whatever ky or fetch threw to a ParleyError subclass. */
 export async function toParleyError(error: unknown, request: RequestInfo): Promise<ParleyError> {
   if (error instanceof ParleyError) return error;
@@ -140,7 +154,7 @@ export async function toParleyError(error: unknown, request: RequestInfo): Promi
     const code = typeof record.code === 'string' ? record.code : undefined;
     const detail =
       typeof record.detail === 'string' ? record.detail : typeof record.error === 'string' ? record.error : undefined;
-    const message = `${where} failed with ${status}${detail ? `: ${detail}` : ''}`;
+    const message = `${where} failed with ${status}: ${readableError(detail, record, body === undefined)}`;
     if (status === 401)
       return new AuthError(message, { request, status, code: code ?? 'not_authenticated', cause: error });
     if (status === 400 && !detail) {

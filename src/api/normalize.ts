@@ -2,7 +2,7 @@
  * Wire objects as the client uses them: ids as decimal strings (a seed backend sends integers),
  * `conversation_id` filled from the seed's `conversation`, missing optional fields defaulted.
  */
-import type { Attachment, BotPrompt, Conversation, Message, Participant, User } from '../types.js';
+import type { Attachment, BotPrompt, Conversation, Id, Message, Participant, User } from '../types.js';
 import { toId, toIdOrNull } from '../util/ids.js';
 
 type Raw = Record<string, unknown>;
@@ -19,9 +19,29 @@ export function toAttachment(raw: unknown): Attachment | null {
   };
 }
 
+/**
+ * A seed writes `+00:00` on its socket and `Z` in REST for the same instant: one form (`Z`), so
+ * both copies of a message carry the same `created_at`.
+ */
+export function toTimestamp(value: unknown): string {
+  return typeof value === 'string' ? value.replace(/\+00:?00$/, 'Z') : new Date().toISOString();
+}
+
+/**
+ * The sender of a wire message. `sender` is the username (reference, seed socket) or, in a seed's
+ * REST listing, the user's integer id with the username in `sender_username` (absent for the bot).
+ */
+function toSender(m: Raw): { sender: string | null; sender_id?: Id } {
+  const username =
+    typeof m.sender_username === 'string' ? m.sender_username : typeof m.sender === 'string' ? m.sender : null;
+  const id = typeof m.sender === 'number' ? toId(m.sender) : undefined;
+  return id === undefined ? { sender: username } : { sender: username, sender_id: id };
+}
+
 export function toMessage(raw: unknown): Message {
   const m = raw as Raw;
   const conversation = toId(m.conversation_id ?? m.conversation);
+  const { sender, sender_id } = toSender(m);
   const message: Message = {
     id: toId(m.id),
     conversation_id: conversation,
@@ -29,14 +49,23 @@ export function toMessage(raw: unknown): Message {
     client_id: typeof m.client_id === 'string' ? m.client_id : null,
     type: m.type === 'bot' || m.type === 'system' ? m.type : 'user',
     text: String(m.text ?? m.message ?? ''),
-    sender: typeof m.sender === 'string' ? m.sender : null,
-    sender_name: String(m.sender_name ?? m.sender ?? ''),
+    sender,
+    // A seed's socket sends `sender_name: ""` for users without a first or last name.
+    sender_name: String(m.sender_name || sender || ''),
     attachment: toAttachment(m.attachment),
     status: m.status === 'delivered' || m.status === 'read' ? m.status : 'sent',
-    created_at: String(m.created_at ?? new Date().toISOString()),
+    created_at: toTimestamp(m.created_at),
   };
+  if (sender_id !== undefined) message.sender_id = sender_id;
   if (typeof m.seq === 'number') message.seq = m.seq;
   return message;
+}
+
+/** A display name: `display_name`, else a seed's first and last name, else the username. */
+function displayName(r: Raw): string {
+  if (typeof r.display_name === 'string' && r.display_name) return r.display_name;
+  const full = [r.first_name, r.last_name].filter((x) => typeof x === 'string' && x).join(' ');
+  return full || String(r.username ?? '');
 }
 
 export function toParticipant(raw: unknown): Participant {
@@ -44,7 +73,7 @@ export function toParticipant(raw: unknown): Participant {
   return {
     id: toId(p.id),
     username: String(p.username ?? ''),
-    display_name: String(p.display_name ?? p.username ?? ''),
+    display_name: displayName(p),
     role: p.role === 'owner' || p.role === 'agent' ? p.role : 'member',
     joined_at: String(p.joined_at ?? ''),
     last_read_at: typeof p.last_read_at === 'string' ? p.last_read_at : null,
@@ -84,7 +113,7 @@ export function toUser(raw: unknown): User {
   return {
     id: toId(u.id),
     username: String(u.username ?? ''),
-    display_name: String(u.display_name ?? u.username ?? ''),
+    display_name: displayName(u),
   };
 }
 

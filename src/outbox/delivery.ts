@@ -1,7 +1,8 @@
 /**
  * How one outbox entry reaches the server: over the open socket of its conversation (waiting for
  * `message:ack` or the echo, whichever first), otherwise over REST. A seed backend always gets
- * REST, because its bot only answers `bot-response`.
+ * REST, because its bot only answers `bot-response`; as it ignores `client_id`, a retry there first
+ * checks the listing for the earlier attempt.
  */
 import type { Http } from '../api/http.js';
 import { TransportError, ValidationError } from '../errors.js';
@@ -23,6 +24,8 @@ export interface DeliveryDeps {
   botName(): string;
   /** After a REST send in fallback: look for new messages soon. */
   afterHttpSend(conversationId: Id): void;
+  /** Fetches what the listing has beyond what is held (reconciling own sends by text on a seed). */
+  fetchNew(conversationId: Id): Promise<void>;
 }
 
 interface Waiter {
@@ -48,38 +51,35 @@ export class Delivery {
       if (this.#deps.sendFrame(frame)) return acked;
       this.#settle(entry.clientId);
     }
+    // A seed ignores `client_id`: a retry after a lost answer would store the message twice.
+    if (this.#deps.isSeed() && entry.attempts > 1 && (await this.#arrived(entry))) {
+      void this.askBot(entry.conversationId, entry.clientId);
+      return;
+    }
     const { stored, bot } = await sendOverHttp(http, entry, this.#deps.isSeed());
     store.ack(entry.conversationId, entry.clientId, stored.message_id);
-    if (bot) this.#ingestBot(stored.conversation_id, bot);
+    if (bot) this.#showBot(entry.conversationId, entry.clientId, bot);
     this.#deps.afterHttpSend(entry.conversationId);
   }
 
-  /** Asks a seed backend's bot for its reply to the newest user message and stores it. */
-  async askBot(conversationId: Id): Promise<void> {
-    const bot = await postBotResponse(this.#deps.http, conversationId).catch(() => null);
-    if (bot) this.#ingestBot(conversationId, bot);
+  /** Whether an earlier attempt was stored after all: the listing shows it (matched by text). */
+  async #arrived(entry: QueuedOutboxEntry): Promise<boolean> {
+    await this.#deps.fetchNew(entry.conversationId);
+    return this.#deps.store.list(entry.conversationId).some((m) => m.key === entry.clientId && m.id !== null);
   }
 
-  /** A reply from `bot-response` has no timestamp: its time stays provisional until its echo or a fetch. */
-  #ingestBot(conversationId: Id, bot: BotResponseResponse): void {
-    this.#deps.store.ingest(
-      [
-        {
-          id: bot.message_id,
-          conversation_id: conversationId,
-          conversation: conversationId,
-          client_id: null,
-          type: 'bot',
-          text: bot.message,
-          sender: null,
-          sender_name: this.#deps.botName(),
-          attachment: null,
-          status: 'sent',
-          created_at: new Date().toISOString(),
-        },
-      ],
-      { provisionalTime: true },
-    );
+  /**
+   * Asks a seed backend's bot for its reply to the newest user message (`questionKey`: that
+   * message's key) and shows it under the question.
+   */
+  async askBot(conversationId: Id, questionKey: string): Promise<void> {
+    const bot = await postBotResponse(this.#deps.http, conversationId).catch(() => null);
+    if (bot) this.#showBot(conversationId, questionKey, bot);
+  }
+
+  /** A reply from `bot-response` has no id and no time on a seed: the store places it under its question. */
+  #showBot(conversationId: Id, questionKey: string, bot: BotResponseResponse): void {
+    this.#deps.store.addReply(conversationId, questionKey, bot.message, this.#deps.botName());
   }
 
   /** `message:ack`, or an echo carrying our `client_id`. */

@@ -16,6 +16,8 @@ import type { MessageStore } from './message-store.js';
 import type { TypingTracker } from './typing-tracker.js';
 
 const PAGE = 200;
+/** A seed's largest `limit`. */
+const SEED_PAGE = 100;
 /** The first page shown: the newest messages. */
 const LATEST_PAGE = 50;
 /** A `before_seq` above every seq: "the newest page" (a seed backend ignores it and pages by offset). */
@@ -32,6 +34,8 @@ export interface SyncDeps {
   openConversation(): Id | null;
   sendFrame(frame: ClientFrame): boolean;
   botName(): string;
+  /** A `typing` frame that is this tab's own typing echoed back (a seed echoes to the sender). */
+  ownTypingEcho(username: string, isTyping: boolean): boolean;
   onRead(change: ReadChange): void;
   onPresence(change: PresenceChange): void;
   onError(error: ValidationError): void;
@@ -65,12 +69,13 @@ export class ConversationSync {
     const { http, store } = this.#deps;
     for (let page = 0; page < 100; page++) {
       const seed = this.#deps.isSeed();
-      const query = seed
-        ? { limit: PAGE, offset: store.storedCount(conversationId) }
-        : { limit: PAGE, afterSeq: store.lastSeq(conversationId) };
+      // A seed pages by offset over everything its listings returned so far, at most 100 a page.
+      const size = seed ? SEED_PAGE : PAGE;
+      const offset = store.listedCount(conversationId);
+      const query = seed ? { limit: size, offset } : { limit: size, afterSeq: store.lastSeq(conversationId) };
       const messages = await getMessages(http, conversationId, query);
-      store.ingest(messages);
-      if (messages.length < PAGE) return;
+      store.ingest(messages, seed ? { listedFrom: offset } : {});
+      if (messages.length < size) return;
     }
   }
 
@@ -144,6 +149,7 @@ export class ConversationSync {
         this.#done(conversationId);
         return;
       case 'typing': {
+        if (this.#deps.ownTypingEcho(frame.username, Boolean(frame.is_typing))) return;
         const userId = toIdOrNull(frame.user_id);
         const bot = userId === null || frame.username === 'bot';
         typing.update({
@@ -164,7 +170,7 @@ export class ConversationSync {
           messageIds: ids,
           userId: toId(frame.user_id),
           username: frame.username,
-          readAt: frame.read_at,
+          readAt: frame.read_at ?? new Date().toISOString(), // a seed sends no `read_at`
         });
         return;
       }

@@ -7,10 +7,15 @@ import type { ChatMessage, MessageStatusChange } from '../events.js';
 import type { OutboxEntry } from '../outbox/outbox-entry.js';
 import type { Attachment, Id, Message, MessageStatus } from '../types.js';
 import { compareIds } from '../util/ids.js';
+import { ProvisionalReplies } from './bot-replies.js';
+import { fromWire, pendingBubble, replyBubble } from './chat-message.js';
+import { contiguousSeq, sortMessages, time } from './ordering.js';
 
 export interface StoreCallbacks {
   /** The current user's username, to mark own messages. */
   username(): string | null;
+  /** The current user's id, when known: a seed's REST listings name senders by id. */
+  userId(): Id | null;
   onMessage(message: ChatMessage): void;
   onStatus(change: MessageStatusChange): void;
   onChange(conversationId: Id): void;
@@ -31,20 +36,22 @@ interface Bucket {
   byClientId: Map<string, ChatMessage>;
   /** Local queue order of pending messages. */
   order: Map<string, number>;
+  /** Seed bot replies still without their stored row. */
+  replies: ProvisionalReplies;
+  /** Rows a listing has returned so far: the seed's `offset` for the next poll. */
+  listed: number;
 }
 
 /** Own pending messages are matched to a seed echo by text only within this window. */
 const ECHO_WINDOW_MS = 120_000;
 
-function time(value: string): number {
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? 0 : t;
-}
-
 export class MessageStore {
   #buckets = new Map<Id, Bucket>();
   /** Messages whose `createdAt` is still the local send time (no server timestamp yet). */
   #localTime = new WeakSet<ChatMessage>();
+  /** Bot rows that stand for a reply shown from `bot-response`. */
+  #answers = new WeakSet<ChatMessage>();
+  #replyCount = 0;
   #cb: StoreCallbacks;
 
   constructor(callbacks: StoreCallbacks) {
@@ -58,21 +65,37 @@ export class MessageStore {
 
   /** The highest `seq` held with no gap before it (0 when none). */
   lastSeq(conversationId: Id): number {
-    const seqs = this.list(conversationId)
-      .map((m) => m.seq)
-      .filter((s): s is number => s !== null);
-    if (!seqs.length) return 0;
-    let last = seqs[0]!;
-    for (const s of seqs.slice(1)) {
-      if (s === last + 1) last = s;
-      else if (s > last + 1) break;
-    }
-    return last;
+    return contiguousSeq(this.list(conversationId));
   }
 
-  /** How many server-stored messages are held (the seed's `offset`). */
-  storedCount(conversationId: Id): number {
-    return this.list(conversationId).filter((m) => m.id !== null).length;
+  /**
+   * How many rows the listings of a conversation returned so far: the seed's `offset` for the next
+   * poll. Messages learned otherwise (an echo, a REST answer) are not counted: they are not
+   * necessarily the next rows, and the listing brings them again (deduplicated by id).
+   */
+  listedCount(conversationId: Id): number {
+    return this.#buckets.get(conversationId)?.listed ?? 0;
+  }
+
+  /**
+   * A seed bot reply known only by its text (`bot-response` gives no id and no time): shown right
+   * under the question (by its key) until a listing brings the stored row; a row the listing
+   * already brought is used instead of adding a second bubble.
+   */
+  addReply(conversationId: Id, questionKey: string, text: string, senderName: string): ChatMessage {
+    const bucket = this.#bucket(conversationId);
+    const question = bucket.list.find((m) => m.key === questionKey);
+    const row = question && bucket.replies.rowFor(bucket.list, question, text, (m) => this.#answers.has(m));
+    if (row) {
+      this.#answers.add(row);
+      return row;
+    }
+    const reply = replyBubble(conversationId, `reply-${++this.#replyCount}-${questionKey}`, text, senderName);
+    this.#localTime.add(reply);
+    this.#answers.add(reply);
+    bucket.replies.add(reply, questionKey);
+    this.#insert(bucket, reply);
+    return reply;
   }
 
   /** Adds the optimistic bubble of an outbox entry (once). */
@@ -80,22 +103,7 @@ export class MessageStore {
     const bucket = this.#bucket(entry.conversationId);
     const existing = bucket.byClientId.get(entry.clientId);
     if (existing) return existing;
-    const message: ChatMessage = {
-      key: entry.clientId,
-      id: null,
-      seq: null,
-      conversationId: entry.conversationId,
-      clientId: entry.clientId,
-      type: 'user',
-      text: entry.text,
-      sender: this.#cb.username(),
-      senderName,
-      attachment: null,
-      status: entry.status === 'failed' ? 'failed' : 'pending',
-      createdAt: entry.createdAt,
-      own: true,
-      ...(entry.status === 'failed' ? { failure: entry.failure } : {}),
-    };
+    const message = pendingBubble(entry, this.#cb.username(), senderName);
     this.#localTime.add(message);
     bucket.order.set(message.key, entry.order);
     bucket.byClientId.set(entry.clientId, message);
@@ -105,40 +113,29 @@ export class MessageStore {
 
   /**
    * Applies messages from the server (REST page, socket frame, poll). Returns the new ones.
-   * `provisionalTime`: their `created_at` is a local guess (a bot reply from `bot-response`).
+   * `listedFrom`: they are a listing's page from that offset (for the seed's next `offset`;
+   * overlapping listings count once).
    */
-  ingest(messages: Message[], options: { provisionalTime?: boolean } = {}): ChatMessage[] {
+  ingest(messages: Message[], options: { listedFrom?: number } = {}): ChatMessage[] {
     const added: ChatMessage[] = [];
     const touched = new Set<Id>();
     for (const wire of messages) {
       const bucket = this.#bucket(wire.conversation_id);
       touched.add(wire.conversation_id);
+      if (options.listedFrom !== undefined)
+        bucket.listed = Math.max(bucket.listed, options.listedFrom + messages.indexOf(wire) + 1);
+      const reply = bucket.byId.has(wire.id) ? undefined : bucket.replies.replyFor(bucket.list, wire);
+      if (reply) bucket.replies.settle(reply);
       const known =
         bucket.byId.get(wire.id) ??
         (wire.client_id ? bucket.byClientId.get(wire.client_id) : undefined) ??
+        reply ??
         this.#echoMatch(bucket, wire);
       if (known) {
-        const { created_at: time, ...rest } = wire;
-        this.#merge(bucket, known, options.provisionalTime ? rest : { ...rest, created_at: time });
+        this.#merge(bucket, known, wire);
         continue;
       }
-      const own = !!wire.sender && wire.sender === this.#cb.username() && wire.type === 'user';
-      const message: ChatMessage = {
-        key: wire.client_id ?? wire.id,
-        id: wire.id,
-        seq: wire.seq ?? null,
-        conversationId: wire.conversation_id,
-        clientId: wire.client_id,
-        type: wire.type,
-        text: wire.text,
-        sender: wire.sender,
-        senderName: wire.sender_name,
-        attachment: wire.attachment,
-        status: wire.status,
-        createdAt: wire.created_at,
-        own,
-      };
-      if (options.provisionalTime) this.#localTime.add(message);
+      const message = fromWire(wire, wire.type === 'user' && this.#isOwn(wire));
       bucket.byId.set(message.id!, message);
       if (message.clientId) bucket.byClientId.set(message.clientId, message);
       bucket.list.push(message);
@@ -216,17 +213,31 @@ export class MessageStore {
     this.#buckets.clear();
   }
 
+  /** Written by the current user: by username, or by user id where a seed's listing gives only that. */
+  #isOwn(wire: Message): boolean {
+    const username = this.#cb.username();
+    const userId = this.#cb.userId();
+    return (!!wire.sender && wire.sender === username) || (!!wire.sender_id && wire.sender_id === userId);
+  }
+
   #bucket(conversationId: Id): Bucket {
     let bucket = this.#buckets.get(conversationId);
     if (!bucket) {
-      bucket = { list: [], byId: new Map(), byClientId: new Map(), order: new Map() };
+      bucket = {
+        list: [],
+        byId: new Map(),
+        byClientId: new Map(),
+        order: new Map(),
+        replies: new ProvisionalReplies(),
+        listed: 0,
+      };
       this.#buckets.set(conversationId, bucket);
     }
     return bucket;
   }
 
   #echoMatch(bucket: Bucket, wire: Message): ChatMessage | undefined {
-    if (wire.client_id || wire.type !== 'user' || !wire.sender || wire.sender !== this.#cb.username()) return undefined;
+    if (wire.client_id || wire.type !== 'user' || !this.#isOwn(wire)) return undefined;
     const now = Date.now();
     return bucket.list.find(
       (m) =>
@@ -280,19 +291,11 @@ export class MessageStore {
   }
 
   #sort(bucket: Bucket): void {
-    bucket.list.sort((a, b) => {
-      if (a.seq !== null && b.seq !== null) return a.seq - b.seq;
-      if (a.id !== null && b.id !== null) {
-        // Seed order is created_at then id; a local send time is no server time, so use ids then.
-        if (a.seq === null && b.seq === null && !this.#localTime.has(a) && !this.#localTime.has(b)) {
-          const t = time(a.createdAt) - time(b.createdAt);
-          if (t) return t;
-        }
-        return compareIds(a.id, b.id);
-      }
-      if (a.id !== null) return -1;
-      if (b.id !== null) return 1;
-      return (bucket.order.get(a.key) ?? 0) - (bucket.order.get(b.key) ?? 0);
-    });
+    sortMessages(
+      bucket.list,
+      (m) => this.#localTime.has(m),
+      (key) => bucket.order.get(key) ?? 0,
+    );
+    bucket.replies.place(bucket.list);
   }
 }

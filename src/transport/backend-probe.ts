@@ -15,6 +15,8 @@ export class BackendProbe {
   /** True for a seed backend, false for the reference server, null until known. */
   seed: boolean | null = null;
   #probe: Promise<void> | null = null;
+  /** The socket's own ticket request while the kind is unknown. */
+  #asking: Promise<void> | null = null;
   #http: Http;
   #apiUrl: string;
   #token: () => Promise<string | null>;
@@ -30,8 +32,15 @@ export class BackendProbe {
     const base = this.#apiUrl.replace(/^http/, 'ws').replace(/\/$/, '');
     const path = `${base}/ws/chat/${encodeURIComponent(conversationId)}/`;
     if (this.seed !== true) {
+      const asked = getWsTicket(this.#http, conversationId);
+      // Whoever waits for the kind meanwhile learns it from this answer, with no ticket of its own.
+      if (this.seed === null)
+        this.#asking = asked.then(
+          () => undefined,
+          () => undefined,
+        );
       try {
-        const { ticket } = await getWsTicket(this.#http, conversationId);
+        const { ticket } = await asked;
         this.seed = false;
         return `${path}?ticket=${encodeURIComponent(ticket)}`;
       } catch (error) {
@@ -44,6 +53,7 @@ export class BackendProbe {
 
   /** Makes sure the kind is known (a spare ticket expires unused in 30 s). Never rejects. */
   async ensureKnown(conversationId: Id): Promise<void> {
+    if (this.seed === null && this.#asking) await this.#asking;
     if (this.seed !== null) return;
     this.#probe ??= getWsTicket(this.#http, conversationId).then(
       () => void (this.seed = false),

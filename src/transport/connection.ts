@@ -2,14 +2,14 @@
  * The connection: owns the state union, the socket attempts, backoff, heartbeat, close-code
  * handling (PROTOCOL §4) and the fallback ladder (§5). It is the one place that changes `state`.
  */
-import { AuthError } from '../errors.js';
+import { AuthError, type TransportError } from '../errors.js';
 import type { CloseReason, ConnectionState } from '../events.js';
 import type { Timing } from '../timing.js';
 import type { ClientFrame, HelloFrame, Id, ServerFrame } from '../types.js';
 import type { Logger } from '../util/log.js';
 import { backoffDelay } from './backoff.js';
 import { listenToPage } from './page-signals.js';
-import { WebSocketTransport } from './websocket-transport.js';
+import { noWebSocketError, WebSocketTransport, webSocketClass, type WebSocketClass } from './websocket-transport.js';
 
 export interface ConnectionDeps {
   timing: Timing;
@@ -33,6 +33,10 @@ export interface ConnectionDeps {
   onFallback(active: boolean): void;
   /** The server closed with 1009: the send in flight was too big. */
   onTooBig(): void;
+  /** The WebSocket class to use (default: the global one). */
+  WebSocket?: WebSocketClass;
+  /** There is no WebSocket class at all: reported once, and the client stays on HTTP. */
+  onNoWebSocket(error: TransportError): void;
 }
 
 export class Connection {
@@ -181,6 +185,8 @@ export class Connection {
       return this.#failed(1006, true);
     }
     if (generation !== this.#generation) return;
+    const WebSocket = webSocketClass(this.#deps.WebSocket);
+    if (!WebSocket) return this.#withoutSocket();
     this.#socket = new WebSocketTransport(
       url,
       {
@@ -205,8 +211,18 @@ export class Connection {
           this.#closed(code);
         },
       },
-      { connectTimeoutMs: this.#deps.timing.connectTimeoutMs, log: this.#deps.log },
+      { connectTimeoutMs: this.#deps.timing.connectTimeoutMs, log: this.#deps.log, WebSocket },
     );
+  }
+
+  /** No WebSocket class (Node 20 without `ws`): HTTP only, said through `error` and a `fallback` with no probe. */
+  #withoutSocket(): void {
+    if (!this.#fallback) {
+      this.#fallback = true;
+      this.#deps.onFallback(true);
+      this.#deps.onNoWebSocket(noWebSocketError());
+    }
+    this.#setState({ status: 'fallback', transport: 'http', nextProbeAt: null });
   }
 
   #handshake(hello: HelloFrame | null): void {

@@ -1,6 +1,7 @@
 /**
  * The HTTP side of the transport ladder: sends over REST (`user-response`, then on a seed
- * backend `bot-response`), and polling for new messages while the socket is unavailable.
+ * backend `bot-response`), and polling for new messages while the socket is unavailable (and,
+ * on a seed backend, always: its socket never pushes what was written over REST).
  */
 import { postBotResponse, postUserResponse } from '../api/chat.js';
 import type { Http } from '../api/http.js';
@@ -25,16 +26,16 @@ export async function sendOverHttp(
   return { stored, bot };
 }
 
-/** Calls `poll` every `intervalMs` while started, never two at once. */
+/** Calls `poll` every `intervalMs()` while started, never two at once. */
 export class Poller {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running = false;
   #active = false;
   #poll: () => Promise<void>;
-  #intervalMs: number;
+  #intervalMs: () => number;
   #log: Logger;
 
-  constructor(poll: () => Promise<void>, intervalMs: number, log: Logger) {
+  constructor(poll: () => Promise<void>, intervalMs: () => number, log: Logger) {
     this.#poll = poll;
     this.#intervalMs = intervalMs;
     this.#log = log;
@@ -63,7 +64,7 @@ export class Poller {
       this.#log('poll failed', String(error));
     } finally {
       this.#running = false;
-      if (this.#active) this.#timer = setTimeout(() => void this.now(), this.#intervalMs);
+      if (this.#active) this.#timer = setTimeout(() => void this.now(), this.#intervalMs());
     }
   }
 }

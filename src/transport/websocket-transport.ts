@@ -5,8 +5,25 @@
  * backoff, fallback ladder), which the library's own fixed growth cannot express.
  */
 import ReconnectingWebSocket from 'reconnecting-websocket';
+import { TransportError } from '../errors.js';
 import type { ClientFrame, ServerFrame } from '../types.js';
 import type { Logger } from '../util/log.js';
+
+/** A WebSocket class: the browser's, or one from a package such as `ws` in Node. */
+export type WebSocketClass = new (url: string, protocols?: string | string[]) => unknown;
+
+/** The class to use: the one given, else the global one (absent in Node 20), else null. */
+export function webSocketClass(given?: WebSocketClass): WebSocketClass | null {
+  return given ?? (globalThis as { WebSocket?: WebSocketClass }).WebSocket ?? null;
+}
+
+/** What the client reports when there is no WebSocket class at all. */
+export function noWebSocketError(): TransportError {
+  return new TransportError(
+    'No WebSocket implementation: pass one as the WebSocket option (in Node, the class of the ws package); messages go over HTTP meanwhile',
+    { code: 'no_websocket', retryable: false },
+  );
+}
 
 export interface SocketCallbacks {
   onOpen(): void;
@@ -21,7 +38,11 @@ export class WebSocketTransport {
   #callbacks: SocketCallbacks;
   #log: Logger;
 
-  constructor(url: string, callbacks: SocketCallbacks, options: { connectTimeoutMs: number; log: Logger }) {
+  constructor(
+    url: string,
+    callbacks: SocketCallbacks,
+    options: { connectTimeoutMs: number; log: Logger; WebSocket: WebSocketClass },
+  ) {
     this.#callbacks = callbacks;
     this.#log = options.log;
     this.#log('connect', url);
@@ -29,6 +50,7 @@ export class WebSocketTransport {
       maxRetries: 0,
       connectionTimeout: options.connectTimeoutMs,
       maxEnqueuedMessages: 0,
+      WebSocket: options.WebSocket,
     });
     this.#socket.addEventListener('open', () => {
       if (!this.#done) callbacks.onOpen();

@@ -149,12 +149,12 @@ export const longConversation: Measure = {
 
     // Seeded straight into storage: the measure is the element, not 10,000 REST calls.
     const storage = server.context.storage;
-    const ids = [viewer, other].map((u) => storage.findUserByUsername(u.username)!.id);
+    const ids = await Promise.all([viewer, other].map(async (u) => (await storage.findUserByUsername(u.username))!.id));
     const seedStarted = Date.now();
     let seeded = 0;
     while (seeded < MESSAGES) {
       const n = seeded % 3;
-      storage.insertMessage({
+      await storage.insertMessage({
         conversationId: conversation.id,
         senderId: n === 2 ? null : ids[n]!,
         type: n === 2 ? 'bot' : 'user',

@@ -20,6 +20,7 @@ export const FAST: Partial<Timing> = {
   connectTimeoutMs: 3000,
   fallbackAfterFailures: 3,
   pollMs: 40,
+  seedPollMs: 60,
   ackTimeoutMs: 1500,
   retryBaseMs: 20,
   retryCapMs: 80,

@@ -1,9 +1,11 @@
 /**
- * The REST half of the fake server (PROTOCOL §1-§2), with the fault knobs applied first.
+ * The REST half of the fake server (PROTOCOL §1-§2), with the fault knobs applied first. The
+ * `seed` profile is answered by `seed-rest.ts`.
  */
 import { HttpResponse } from 'msw';
 import type { MockServer } from './mock-server.js';
-import { botReply, nextTimestamp, type MockState, type StoredMessage } from './mock-state.js';
+import { nextTimestamp, type MockState, type StoredMessage } from './mock-state.js';
+import { bearer, routeSeed, type RouteArgs } from './seed-rest.js';
 
 export interface RestContext {
   server: MockServer;
@@ -54,27 +56,21 @@ export async function handleRest(ctx: RestContext, request: Request): Promise<Re
     if (rule.status === 0) return HttpResponse.error();
     return json(rule.body ?? { detail: 'injected failure', code: 'injected' }, rule.status, rule.headers);
   }
-  const response = await route(ctx, request, method, path, url.searchParams, body);
+  const response = await route(ctx, { request, method, path, query: url.searchParams, body });
   record(response.status, response.headers.has('x-mock-repeat'));
   for (const hold of server.holds.filter((h) => h.match(method, path))) await hold.released;
+  const lost = server.lostAnswers.find((r) => r.remaining > 0 && r.match(method, path));
+  if (lost) {
+    lost.remaining -= 1;
+    return HttpResponse.error();
+  }
   return response;
 }
 
-function bearer(request: Request): string | null {
-  const header = request.headers.get('authorization');
-  return header?.startsWith('Bearer ') ? header.slice(7) : null;
-}
-
-async function route(
-  ctx: RestContext,
-  request: Request,
-  method: string,
-  path: string,
-  query: URLSearchParams,
-  body: unknown,
-): Promise<Response> {
+async function route(ctx: RestContext, args: RouteArgs): Promise<Response> {
+  const { request, method, path, query, body } = args;
   const { state, server } = ctx;
-  const seed = state.profile === 'seed';
+  if (state.profile === 'seed') return routeSeed({ state, origin: server.url }, args);
   const b = (body ?? {}) as Record<string, unknown>;
 
   if (path === '/healthz') return json({ ok: true });
@@ -85,7 +81,6 @@ async function route(
     return json({ ...state.issueTokens(user.username), username: user.username });
   }
   if (path === '/api/auth/refresh' && method === 'POST') {
-    if (seed) return detail(404, 'not_found');
     const entry = state.refresh.get(String(b.refresh ?? ''));
     if (!entry?.valid) return detail(401, 'token_not_valid');
     return json(state.issueTokens(entry.username));
@@ -109,7 +104,7 @@ async function route(
     const attachmentId = b.attachment_id == null ? null : Number(b.attachment_id);
     if ((!text && attachmentId === null) || [...text].length > 1000)
       return json({ message: ['Invalid message.'] }, 400);
-    const clientId = !seed && typeof b.client_id === 'string' ? b.client_id : null;
+    const clientId = typeof b.client_id === 'string' ? b.client_id : null;
     const key = `${username}:${clientId}`;
     const repeat = clientId ? state.idempotency.get(key) : undefined;
     if (repeat) {
@@ -143,11 +138,6 @@ async function route(
     const last = [...list].reverse().find((m) => m.type === 'user');
     if (!last) return json({ error: 'No user message' }, 400);
     let reply: StoredMessage | undefined = server.botReplies.get(last.id);
-    if (seed && !reply) {
-      reply = state.storeMessage(conversationId, { text: botReply(last.text), type: 'bot', sender: null });
-      server.botReplies.set(last.id, reply);
-      server.sockets.broadcastMessage(reply);
-    }
     while (!reply) {
       await new Promise((r) => setTimeout(r, 5));
       reply = server.botReplies.get(last.id);
@@ -171,7 +161,6 @@ async function route(
     return json({ next, previous, results: page.map((c) => state.wireConversation(c)) });
   }
   if (path === '/api/chat/conversations/' && method === 'POST') {
-    if (seed) return detail(405, 'method_not_allowed');
     return json(state.wireConversation(state.createConversation(username, b.title ? String(b.title) : undefined)), 201);
   }
   let m = /^\/api\/chat\/conversations\/(\d+)\/(messages\/|participants\/)?$/.exec(path);
@@ -184,9 +173,8 @@ async function route(
       const limit = Number(query.get('limit') ?? 50);
       if (!Number.isInteger(limit) || limit < 1 || limit > 200) return json({ limit: ['Invalid limit.'] }, 400);
       let page: StoredMessage[];
-      if (!seed && query.has('after_seq'))
-        page = list.filter((x) => x.seq > Number(query.get('after_seq'))).slice(0, limit);
-      else if (!seed && query.has('before_seq'))
+      if (query.has('after_seq')) page = list.filter((x) => x.seq > Number(query.get('after_seq'))).slice(0, limit);
+      else if (query.has('before_seq'))
         page = list.filter((x) => x.seq < Number(query.get('before_seq'))).slice(-limit);
       else {
         const offset = Number(query.get('offset') ?? 0);
@@ -195,7 +183,6 @@ async function route(
       return json(page.map((x) => state.wireMessage(x)));
     }
     if (m[2] === 'participants/' && method === 'POST') {
-      if (seed) return detail(404, 'not_found');
       const owner = conversation.participants[0]!.userId === me.id;
       if (!owner) return detail(403, 'permission_denied');
       const user = state.user(String(b.username ?? ''));
@@ -203,7 +190,13 @@ async function route(
       const existing = conversation.participants.find((p) => p.userId === user.id);
       const role = (b.role as 'member' | 'agent' | undefined) ?? 'member';
       if (!existing)
-        conversation.participants.push({ userId: user.id, role, joinedAt: nextTimestamp(), lastReadAt: null });
+        conversation.participants.push({
+          rowId: state.nextRowId(),
+          userId: user.id,
+          role,
+          joinedAt: nextTimestamp(),
+          lastReadAt: null,
+        });
       const p = state.wireConversation(conversation).participants as Record<string, unknown>[];
       return json(
         p.find((x) => x.username === user.username),
@@ -258,7 +251,6 @@ async function route(
     return json(state.wireAttachment(id), 201);
   }
   if (path === '/api/chat/ws-ticket/' && method === 'POST') {
-    if (seed) return detail(404, 'not_found');
     const ticket = `t-${state.nextId()}-${Math.random().toString(36).slice(2)}`;
     state.tickets.set(ticket, { username, conversationId: Number(b.conversation_id), spent: false });
     return json({ ticket, expires_in: 30 });

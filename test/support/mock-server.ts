@@ -6,9 +6,12 @@
  * - `profile: 'reference'` behaves like `demo/server`: string ids, `seq`, tickets, `hello`,
  *   `message:ack`, `sync`, `ping`/`pong`, idempotent `client_id`, a bot that answers every user
  *   message by itself.
- * - `profile: 'seed'` has only the [seed] rows: integer ids, `ws-ticket` and POST conversations
- *   404, no `hello`, no `message:ack`, no `seq`, no `client_id` echo, no `sync`/`pong`, and the bot
- *   answers only through `POST /api/bot-response/`.
+ * - `profile: 'seed'` is the seed backend as recorded in `../shared/seed-backend/` (`seed-rest.ts`,
+ *   `seed-sockets.ts`, `seed-wire.ts`): integer ids and `sender` = user id in REST, strings and
+ *   usernames on the socket; `ws-ticket` and refresh are 404 HTML pages, POST conversations 405;
+ *   no `hello`, `message:ack`, `seq`, `client_id`, `sync` or `pong`; echoes to the sender; nothing
+ *   done over REST is pushed; `bot-response` answers `{message}` only and stores a reply per call;
+ *   uploads answer 500; every refused handshake is a 403 (1006).
  *
  * Fault knobs: `failNext`, `setOffline`, `blockSocket`, `closeNextHandshake`, `closeSockets`,
  * `dropFrames`, `setDelay`. Everything happens in the page, so tests can await server events.
@@ -150,7 +153,7 @@ export class MockServer {
     const user = this.state.user(who.username);
     this.sockets.broadcast(Number(conversationId), {
       type: 'typing',
-      user_id: user ? this.state.id(user.id) : null,
+      user_id: user ? String(user.id) : null,
       username: who.username,
       is_typing: who.isTyping,
     });
@@ -159,6 +162,16 @@ export class MockServer {
   /** The next `count` requests (matching `match`, if given) answer `status` (0 = network error). */
   failNext(count: number, status: number, options: Omit<FailRule, 'remaining' | 'status'> = {}): void {
     this.failRules.push({ remaining: count, status, ...options });
+  }
+
+  readonly lostAnswers: { remaining: number; match: (method: string, path: string) => boolean }[] = [];
+
+  /**
+   * The next `count` matching requests are carried out, then their answer is lost (a network
+   * error): the client cannot tell whether they arrived.
+   */
+  loseAnswers(count: number, match: (method: string, path: string) => boolean): void {
+    this.lostAnswers.push({ remaining: count, match });
   }
 
   /** Offline: every request is a network error and sockets are closed and refused. */

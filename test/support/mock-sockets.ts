@@ -1,10 +1,13 @@
 /**
  * The WebSocket half of the fake server (PROTOCOL §4): handshake checks, frames, fan-out, and
- * the socket fault knobs (blocked, close codes at handshake, dropped frames).
+ * the socket fault knobs (blocked, close codes at handshake, dropped frames). The `seed` profile's
+ * handshakes and frames are `seed-sockets.ts`.
  */
 import type { WebSocketHandlerConnection } from 'msw';
 import type { MockServer } from './mock-server.js';
 import type { StoredMessage } from './mock-state.js';
+import { seedFrame, seedHandshake, seedPresence } from './seed-sockets.js';
+import { pyJson, seedSocketMessage } from './seed-wire.js';
 
 type WebSocketClientConnectionProtocol = WebSocketHandlerConnection['client'];
 
@@ -46,8 +49,9 @@ export class MockSockets {
       else client.close(code);
     };
     if (this.blocked) return refuse(1006, false);
+    if (seed) return this.#acceptSeed(client, idText, token, refuse);
     let username: string | null = null;
-    if (ticket && !seed) {
+    if (ticket) {
       const entry = state.tickets.get(ticket);
       if (entry && !entry.spent && String(entry.conversationId) === idText) username = entry.username;
       if (entry) entry.spent = true;
@@ -55,26 +59,56 @@ export class MockSockets {
       username = state.authenticate(token);
     }
     const code = this.handshakeCodes.shift();
-    if (code !== undefined) return refuse(code, !seed);
-    if (!username) return refuse(seed ? 1006 : 4001, !seed);
+    if (code !== undefined) return refuse(code, true);
+    if (!username) return refuse(4001, true);
     const conversation = /^\d+$/.test(idText) ? state.conversations.get(Number(idText)) : undefined;
-    if (!conversation) return refuse(seed ? 1006 : 4004, !seed);
-    if (!state.isMember(conversation, username)) return refuse(seed ? 1006 : 4003, !seed);
-    const connection: Connection = { client, username, conversationId: conversation.id };
+    if (!conversation) return refuse(4004, true);
+    if (!state.isMember(conversation, username)) return refuse(4003, true);
+    const connection = this.#attach(client, username, conversation.id, via, idText);
+    const user = state.user(username)!;
+    this.send(connection, {
+      type: 'hello',
+      connection_id: `c-${state.nextId()}`,
+      user: { id: String(user.id), username, display_name: user.display_name },
+      last_seq: state.messages.get(conversation.id)!.length,
+    });
+  }
+
+  /** A seed refuses with 403 (1006 in a browser) and still tells the members `user_left`. */
+  #acceptSeed(
+    client: WebSocketClientConnectionProtocol,
+    idText: string,
+    token: string | null,
+    refuse: (code: number, later: boolean) => void,
+  ): void {
+    const { state } = this.server;
+    const result = seedHandshake(state, idText, token);
+    const forced = this.handshakeCodes.shift();
+    if ('refused' in result || forced !== undefined) {
+      refuse(1006, false);
+      const who = 'refused' in result ? result.refused : { user_id: 'None', username: '' };
+      if (/^\d+$/.test(idText)) seedPresence(this, Number(idText), 'user_left', who);
+      return;
+    }
+    const connection = this.#attach(client, result.username, result.conversationId, 'token', idText);
+    const who = { user_id: String(state.user(result.username)!.id), username: result.username };
+    seedPresence(this, result.conversationId, 'user_joined', who);
+    client.addEventListener('close', () => seedPresence(this, connection.conversationId, 'user_left', who));
+  }
+
+  #attach(
+    client: WebSocketClientConnectionProtocol,
+    username: string,
+    conversationId: number,
+    via: 'ticket' | 'token' | 'none',
+    idText: string,
+  ): Connection {
+    const connection: Connection = { client, username, conversationId };
     this.open.add(connection);
     this.handshakes.push({ conversationId: idText, via, result: 'open' });
     client.addEventListener('close', () => this.open.delete(connection));
     client.addEventListener('message', (event: MessageEvent) => this.#onFrame(connection, event.data));
-    if (!seed) {
-      const user = state.user(username)!;
-      const list = state.messages.get(conversation.id)!;
-      this.send(connection, {
-        type: 'hello',
-        connection_id: `c-${state.nextId()}`,
-        user: { id: String(user.id), username, display_name: user.display_name },
-        last_seq: list.length,
-      });
-    }
+    return connection;
   }
 
   send(connection: Connection, frame: Record<string, unknown>): void {
@@ -84,20 +118,23 @@ export class MockSockets {
       return;
     }
     try {
-      connection.client.send(JSON.stringify(frame));
+      // A seed writes frames with Python's `json.dumps` spacing.
+      connection.client.send(this.server.profile === 'seed' ? pyJson(frame) : JSON.stringify(frame));
     } catch {
       // closed meanwhile
     }
   }
 
-  broadcast(conversationId: number, frame: Record<string, unknown>, except?: Connection): void {
-    for (const c of this.open) if (c.conversationId === conversationId && c !== except) this.send(c, frame);
+  /** Sends to every socket of the conversation except those `skip` is true for. */
+  broadcast(conversationId: number, frame: Record<string, unknown>, skip?: (c: Connection) => boolean): void {
+    for (const c of this.open) if (c.conversationId === conversationId && !skip?.(c)) this.send(c, frame);
   }
 
   broadcastMessage(message: StoredMessage): void {
+    const { state } = this.server;
     this.broadcast(message.conversationId, {
       type: 'message:new',
-      message: this.server.state.wireMessage(message, true),
+      message: state.profile === 'seed' ? seedSocketMessage(message) : state.wireMessage(message, true),
     });
   }
 
@@ -110,11 +147,11 @@ export class MockSockets {
 
   #onFrame(connection: Connection, data: unknown): void {
     const { state, profile } = this.server;
-    const seed = profile === 'seed';
     let frame: Record<string, unknown>;
     try {
       frame = JSON.parse(String(data));
     } catch {
+      if (profile === 'seed') return this.send(connection, { type: 'error', message: 'Invalid JSON' });
       return this.send(connection, { type: 'error', code: 'bad_json', message: 'Bad JSON' });
     }
     this.server.record('frame', {
@@ -122,6 +159,7 @@ export class MockSockets {
       username: connection.username,
       frame,
     });
+    if (profile === 'seed') return seedFrame(this, state, connection, frame);
     const user = state.user(connection.username)!;
     switch (frame.type) {
       case 'message': {
@@ -130,7 +168,7 @@ export class MockSockets {
           return this.send(connection, { type: 'error', code: 'invalid_message', message: 'Empty' });
         if ([...text].length > 1000)
           return this.send(connection, { type: 'error', code: 'message_too_long', message: 'Too long' });
-        const clientId = !seed && typeof frame.client_id === 'string' ? frame.client_id : null;
+        const clientId = typeof frame.client_id === 'string' ? frame.client_id : null;
         const key = `${connection.username}:${clientId}`;
         const repeat = clientId ? state.idempotency.get(key) : undefined;
         if (repeat)
@@ -150,13 +188,12 @@ export class MockSockets {
         });
         if (clientId) state.idempotency.set(key, message);
         this.broadcastMessage(message);
-        if (!seed)
-          this.send(connection, {
-            type: 'message:ack',
-            client_id: clientId,
-            message_id: String(message.id),
-            seq: message.seq,
-          });
+        this.send(connection, {
+          type: 'message:ack',
+          client_id: clientId,
+          message_id: String(message.id),
+          seq: message.seq,
+        });
         this.server.runBot(message);
         return;
       }
@@ -164,7 +201,7 @@ export class MockSockets {
         return this.broadcast(
           connection.conversationId,
           { type: 'typing', user_id: state.id(user.id), username: user.username, is_typing: Boolean(frame.is_typing) },
-          connection,
+          (c) => c === connection,
         );
       case 'read': {
         const ids = Array.isArray(frame.message_ids) ? frame.message_ids.map(Number) : [];
@@ -180,19 +217,16 @@ export class MockSockets {
           read_at: new Date().toISOString(),
         });
       }
-      case 'sync':
-        if (!seed) {
-          const after = Number(frame.after_seq ?? 0);
-          const list = state.messages.get(connection.conversationId) ?? [];
-          const later = list.filter((m) => m.seq > after);
-          for (const m of later.slice(0, 500))
-            this.send(connection, { type: 'message:new', message: state.wireMessage(m, true) });
-          return this.send(connection, { type: 'synced', last_seq: list.length, more: later.length > 500 });
-        }
-        break;
+      case 'sync': {
+        const after = Number(frame.after_seq ?? 0);
+        const list = state.messages.get(connection.conversationId) ?? [];
+        const later = list.filter((m) => m.seq > after);
+        for (const m of later.slice(0, 500))
+          this.send(connection, { type: 'message:new', message: state.wireMessage(m, true) });
+        return this.send(connection, { type: 'synced', last_seq: list.length, more: later.length > 500 });
+      }
       case 'ping':
-        if (!seed) return this.send(connection, { type: 'pong' });
-        break;
+        return this.send(connection, { type: 'pong' });
     }
     this.send(connection, { type: 'error', code: 'unknown_type', message: `Unknown type ${String(frame.type)}` });
   }

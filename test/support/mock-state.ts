@@ -2,8 +2,9 @@
  * The in-memory data of the MSW fake server (`mock-server.ts`): users, tokens, conversations,
  * messages, and how they are written on the wire for each profile.
  */
+import { seedConversation, seedRestMessage, seedSocketMessage } from './seed-wire.js';
 
-/** `reference`: our server (PROTOCOL.md everything). `seed`: only the [seed] rows (§6). */
+/** `reference`: our server (PROTOCOL.md everything). `seed`: the recorded seed backend (§6, `../shared/seed-backend/`). */
 export type MockProfile = 'reference' | 'seed';
 
 export interface MockUser {
@@ -32,7 +33,14 @@ export interface StoredConversation {
   title: string;
   createdAt: string;
   updatedAt: string;
-  participants: { userId: number; role: 'owner' | 'member' | 'agent'; joinedAt: string; lastReadAt: string | null }[];
+  participants: {
+    /** The participant row's own id (a seed backend shows it as `participants[].id`). */
+    rowId: number;
+    userId: number;
+    role: 'owner' | 'member' | 'agent';
+    joinedAt: string;
+    lastReadAt: string | null;
+  }[];
 }
 
 export interface StoredAttachment {
@@ -66,7 +74,7 @@ export function nextTimestamp(): string {
   return new Date(clock).toISOString();
 }
 
-/** All state of one fake server. */
+/** All state of one fake server (both profiles; the seed's wire shapes are in `seed-wire.ts`). */
 export class MockState {
   readonly users: MockUser[] = [
     { id: 1, username: 'alice', password: 'alice123', display_name: 'Alice' },
@@ -82,6 +90,7 @@ export class MockState {
   readonly refresh = new Map<string, { username: string; valid: boolean }>();
   readonly tickets = new Map<string, { username: string; conversationId: number; spent: boolean }>();
   #ids = 100;
+  #rows = 30;
   #tokenCounter = 0;
 
   constructor(
@@ -91,6 +100,11 @@ export class MockState {
 
   nextId(): number {
     return ++this.#ids;
+  }
+
+  /** Participant rows count apart from messages and conversations (as in the seed's tables). */
+  nextRowId(): number {
+    return ++this.#rows;
   }
 
   user(username: string): MockUser | undefined {
@@ -131,6 +145,7 @@ export class MockState {
       createdAt: now,
       updatedAt: now,
       participants: [owner, ...members].map((name, i) => ({
+        rowId: this.nextRowId(),
         userId: this.user(name)!.id,
         role: i === 0 ? 'owner' : 'member',
         joinedAt: now,
@@ -169,7 +184,7 @@ export class MockState {
 
   // ------------------------------------------------------------ wire shapes
 
-  /** Ids as the profile writes them: strings (reference) or integers (seed). */
+  /** Ids as the profile writes them in REST: strings (reference) or integers (seed). */
   id(value: number): string | number {
     return this.profile === 'seed' ? value : String(value);
   }
@@ -187,25 +202,26 @@ export class MockState {
   }
 
   wireMessage(m: StoredMessage, socket = false): Record<string, unknown> {
-    const seed = this.profile === 'seed';
+    if (this.profile === 'seed') return socket ? seedSocketMessage(m) : seedRestMessage(this, m);
     const wire: Record<string, unknown> = {
       id: this.id(m.id),
       conversation_id: this.id(m.conversationId),
       conversation: this.id(m.conversationId),
-      client_id: seed ? null : m.clientId,
+      client_id: m.clientId,
       type: m.type,
       text: m.text,
       sender: m.sender,
       sender_name: m.senderName,
       attachment: this.wireAttachment(m.attachmentId),
       status: m.status,
-      created_at: seed && socket ? m.createdAt.replace('Z', '+00:00') : m.createdAt,
+      created_at: m.createdAt,
+      seq: m.seq,
     };
-    if (!seed) wire.seq = m.seq;
     return wire;
   }
 
   wireConversation(c: StoredConversation): Record<string, unknown> {
+    if (this.profile === 'seed') return seedConversation(this, c);
     const last = this.messages.get(c.id)?.at(-1);
     return {
       id: this.id(c.id),

@@ -1,5 +1,5 @@
 /** The list of the user's conversations, to switch to an earlier one or start a new one. */
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { Conversation, Id } from '../../../src/index.js';
 import type { Strings } from '../../i18n/locales.js';
 
@@ -8,6 +8,8 @@ export interface ConversationListProps {
   conversations: readonly Conversation[];
   currentId: Id | null;
   dateFormat: Intl.DateTimeFormat;
+  /** False on a seed backend, where a conversation starts only with a first message. */
+  canCreate: boolean;
   onPick(id: Id): void;
   onNew(): void;
 }
@@ -15,7 +17,11 @@ export interface ConversationListProps {
 export function renderConversationList(p: ConversationListProps): TemplateResult {
   const s = p.strings;
   return html`<nav part="conversations" class="pane conversations" aria-label=${s.conversations}>
-    <button type="button" class="primary" part="new-conversation" @click=${p.onNew}>${s.newConversation}</button>
+    ${
+      p.canCreate
+        ? html`<button type="button" class="primary" part="new-conversation" @click=${p.onNew}>${s.newConversation}</button>`
+        : nothing
+    }
     ${
       p.conversations.length
         ? html`<ul>

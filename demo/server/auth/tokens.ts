@@ -49,7 +49,12 @@ export class TokenService {
     const base = { user_id: user.id, sub: user.id, username: user.username };
     const token = await this.sign({ ...base, token_type: 'access', jti: randomUUID() }, ACCESS_TTL_S);
     const refresh = await this.sign({ ...base, token_type: 'refresh', jti, fam: family }, REFRESH_TTL_S);
-    this.storage.saveRefreshToken({ jti, family, user_id: user.id, expires_at: Date.now() + REFRESH_TTL_S * 1000 });
+    await this.storage.saveRefreshToken({
+      jti,
+      family,
+      user_id: user.id,
+      expires_at: Date.now() + REFRESH_TTL_S * 1000,
+    });
     return { token, refresh };
   }
 
@@ -69,8 +74,8 @@ export class TokenService {
     const ref = p.user_id ?? p.sub;
     let user: UserRecord | null = null;
     if (typeof ref === 'number' || (typeof ref === 'string' && /^[0-9]{1,18}$/.test(ref)))
-      user = this.storage.findUserById(String(ref));
-    else if (typeof ref === 'string') user = this.storage.findUserByUsername(ref);
+      user = await this.storage.findUserById(String(ref));
+    else if (typeof ref === 'string') user = await this.storage.findUserByUsername(ref);
     if (!user) throw new TokenError('unknown user');
     return user;
   }
@@ -79,15 +84,15 @@ export class TokenService {
   async rotate(refresh: string): Promise<{ token: string; refresh: string }> {
     const p = await this.verify(refresh);
     if (p.token_type !== 'refresh' || typeof p.jti !== 'string') throw new TokenError('not a refresh token');
-    const rec = this.storage.getRefreshToken(p.jti);
+    const rec = await this.storage.getRefreshToken(p.jti);
     if (!rec || rec.revoked) throw new TokenError('revoked');
     const at = Date.now();
-    const rotatedAt = this.storage.markRotated(rec.jti, at);
+    const rotatedAt = await this.storage.markRotated(rec.jti, at);
     if (rotatedAt !== at && at - rotatedAt > REFRESH_GRACE_MS) {
-      this.storage.revokeFamily(rec.family);
+      await this.storage.revokeFamily(rec.family);
       throw new TokenError('refresh token reused after its grace period');
     }
-    const user = this.storage.findUserById(rec.user_id);
+    const user = await this.storage.findUserById(rec.user_id);
     if (!user) throw new TokenError('unknown user');
     return this.issue(user, rec.family);
   }
@@ -97,7 +102,7 @@ export class TokenService {
     if (typeof refresh !== 'string') return;
     try {
       const p = await this.verify(refresh);
-      if (typeof p.jti === 'string') this.storage.revokeRefreshToken(p.jti);
+      if (typeof p.jti === 'string') await this.storage.revokeRefreshToken(p.jti);
     } catch {
       /* nothing to revoke */
     }

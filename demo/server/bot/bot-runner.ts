@@ -54,7 +54,7 @@ export class BotRunner {
 
   /** The reply to `message`: stored already, being written (waited for), or written now. */
   async replyTo(message: Message): Promise<Message> {
-    const stored = this.storage.botReplyTo(message.id);
+    const stored = await this.storage.botReplyTo(message.id);
     if (stored) return stored;
     const job = this.jobs.get(message.id);
     if (job) return job.done;
@@ -62,8 +62,8 @@ export class BotRunner {
   }
 
   /** Schedules replies to recent user messages a previous run stored but never answered. */
-  resume(withinMs = 10 * 60_000): number {
-    const pending = this.storage.unansweredSince(new Date(Date.now() - withinMs).toISOString(), 500);
+  async resume(withinMs = 10 * 60_000): Promise<number> {
+    const pending = await this.storage.unansweredSince(new Date(Date.now() - withinMs).toISOString(), 500);
     for (const m of pending) this.schedule(m);
     if (pending.length)
       this.log.info({ count: pending.length }, 'answering messages left unanswered by a previous run');
@@ -81,10 +81,10 @@ export class BotRunner {
   }
 
   private async write(message: Message): Promise<Message> {
-    const sender = message.sender ? this.storage.findUserByUsername(message.sender) : null;
+    const sender = message.sender ? await this.storage.findUserByUsername(message.sender) : null;
     const user = sender ? { id: sender.id, username: sender.username, display_name: sender.display_name } : null;
     const text = (await collectReply(this.bot.reply({ message, user }))).trim() || '…';
-    const { message: reply, created } = this.storage.insertMessage({
+    const { message: reply, created } = await this.storage.insertMessage({
       conversationId: message.conversation_id,
       senderId: null,
       type: 'bot',

@@ -27,6 +27,8 @@ export class ChatConnection implements HubMember {
   readonly closed: Promise<void>;
   private readonly bucket: TokenBucket;
   private strikes = 0;
+  /** Frames are handled one after another, in arrival order, though storage calls are async. */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ctx: AppContext,
@@ -42,22 +44,32 @@ export class ChatConnection implements HubMember {
   /** Registers the socket, sends `hello` and announces presence. */
   async start(): Promise<void> {
     const { ctx } = this;
-    ctx.hub.add(this);
     this.ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     this.ws.on('pong', () => (this.alive = true));
-    this.ws.once('close', () => void this.stop());
-    this.send({
-      type: 'hello',
-      connection_id: this.id,
-      user: this.user,
-      last_seq: ctx.storage.lastSeq(this.conversationId),
+    // `hello` is the first job of the frame queue: frames that arrive meanwhile wait behind it.
+    const greeted = ctx.storage.lastSeq(this.conversationId).then((lastSeq) => {
+      if (this.ws.readyState !== this.ws.OPEN) return false;
+      ctx.hub.add(this);
+      this.send({ type: 'hello', connection_id: this.id, user: this.user, last_seq: lastSeq });
+      return true;
     });
-    const n = await ctx.fanout.presence(this.conversationId, this.userId, 1);
-    if (n === 1) this.presence('user_joined');
+    this.queue = greeted.then(
+      () => undefined,
+      () => this.close(1011, 'server error'),
+    );
+    // Presence counts this socket once it is greeted; the close waits for that to be settled.
+    const counted = greeted.then(async (ok) => {
+      if (!ok) return false;
+      if ((await ctx.fanout.presence(this.conversationId, this.userId, 1)) === 1) this.presence('user_joined');
+      return true;
+    });
+    this.ws.once('close', () => void this.stop(counted.catch(() => false)));
+    await counted;
   }
 
-  private async stop(): Promise<void> {
+  private async stop(counted: Promise<boolean>): Promise<void> {
     this.ctx.hub.remove(this);
+    if (!(await counted)) return;
     try {
       const n = await this.ctx.fanout.presence(this.conversationId, this.userId, -1);
       if (n === 0) this.presence('user_left');
@@ -118,24 +130,24 @@ export class ChatConnection implements HubMember {
     } catch {
       return this.error('bad_json', 'Frames must be JSON objects with a type.');
     }
-    try {
-      this.dispatch(frame);
-    } catch (err) {
-      if (err instanceof HttpError && err.status === 400)
-        return this.error(wsCodeFor(err), Object.values(err.body).flat().join(' '));
-      this.ctx.log.error({ err: (err as Error).message, type: frame.type }, 'socket frame failed');
-      this.error('invalid_message', 'The frame could not be handled.');
-    }
+    this.queue = this.queue.then(() =>
+      this.dispatch(frame).catch((err: unknown) => {
+        if (err instanceof HttpError && err.status === 400)
+          return this.error(wsCodeFor(err), Object.values(err.body).flat().join(' '));
+        this.ctx.log.error({ err: (err as Error).message, type: frame.type }, 'socket frame failed');
+        this.error('invalid_message', 'The frame could not be handled.');
+      }),
+    );
   }
 
-  private dispatch(frame: Frame): void {
+  private async dispatch(frame: Frame): Promise<void> {
     const { ctx } = this;
     switch (frame.type) {
       case 'message': {
         const given = frame.attachment_id;
         const attachmentId = given === undefined || given === null ? undefined : idValue(given);
         if (attachmentId === null) return this.error('invalid_attachment', 'attachment_id must be an id.');
-        const { message } = ctx.chat.postMessage(this.user, {
+        const { message } = await ctx.chat.postMessage(this.user, {
           conversationId: this.conversationId,
           text: frame.text,
           clientId: frame.client_id,
@@ -165,7 +177,7 @@ export class ChatConnection implements HubMember {
           return this.error('invalid_message', 'after_seq must be a non-negative integer.');
         }
         const after = given;
-        const batch = ctx.storage.listMessages(this.conversationId, { afterSeq: after, limit: SYNC_MAX + 1 });
+        const batch = await ctx.storage.listMessages(this.conversationId, { afterSeq: after, limit: SYNC_MAX + 1 });
         const page = batch.slice(0, SYNC_MAX);
         for (const message of page) this.send({ type: 'message:new', message });
         return this.send({ type: 'synced', last_seq: page.at(-1)?.seq ?? after, more: batch.length > SYNC_MAX });

@@ -14,7 +14,7 @@ export class DeliveryMarks {
   private scheduled: NodeJS.Immediate | null = null;
 
   constructor(
-    private readonly write: (marks: DeliveryMark[]) => void,
+    private readonly write: (marks: DeliveryMark[]) => Promise<void>,
     private readonly onError: (err: Error) => void,
   ) {}
 
@@ -24,18 +24,18 @@ export class DeliveryMarks {
     if ((this.highest.get(key) ?? 0) >= seq) return;
     this.highest.set(key, seq);
     this.pending.set(key, { conversationId, userId, seq });
-    this.scheduled ??= setImmediate(() => this.flush());
+    this.scheduled ??= setImmediate(() => void this.flush());
   }
 
-  /** Writes what is queued now (also called at shutdown, before the database closes). */
-  flush(): void {
+  /** Writes what is queued now (also awaited at shutdown, before the database closes). */
+  async flush(): Promise<void> {
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = null;
     if (this.pending.size === 0) return;
     const marks = [...this.pending.values()];
     this.pending = new Map();
     try {
-      this.write(marks);
+      await this.write(marks);
     } catch (err) {
       this.onError(err as Error);
     }

@@ -33,9 +33,9 @@ export function attachSocketServer(ctx: AppContext, server: Server): SocketServe
   async function authenticate(params: URLSearchParams, conversationId: string): Promise<User | null> {
     const ticket = params.get('ticket');
     if (ticket) {
-      const t = ctx.storage.spendTicket(ticket);
+      const t = await ctx.storage.spendTicket(ticket);
       if (!t || t.expires_at < Date.now() || t.conversation_id !== conversationId) return null;
-      const u = ctx.storage.findUserById(t.user_id);
+      const u = await ctx.storage.findUserById(t.user_id);
       return u ? { id: u.id, username: u.username, display_name: u.display_name } : null;
     }
     const token = params.get('token');
@@ -57,8 +57,9 @@ export function attachSocketServer(ctx: AppContext, server: Server): SocketServe
     if (!originAllowed(ctx.origins, req.headers.origin)) return { code: 1008, reason: 'origin not allowed' };
     const user = await authenticate(params, id);
     if (!user) return { code: 4001, reason: 'unauthorized' };
-    if (!/^[0-9]{1,18}$/.test(id) || !ctx.storage.conversationExists(id)) return { code: 4004, reason: 'not found' };
-    if (!ctx.storage.participantRole(id, user.id)) return { code: 4003, reason: 'forbidden' };
+    if (!/^[0-9]{1,18}$/.test(id) || !(await ctx.storage.conversationExists(id)))
+      return { code: 4004, reason: 'not found' };
+    if (!(await ctx.storage.participantRole(id, user.id))) return { code: 4003, reason: 'forbidden' };
     return user;
   }
 

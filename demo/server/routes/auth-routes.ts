@@ -33,7 +33,7 @@ export function authRoutes(ctx: AppContext): Router {
       if (typeof username !== 'string' || !username) errors.username = ['This field is required.'];
       if (typeof password !== 'string' || !password) errors.password = ['This field is required.'];
       if (Object.keys(errors).length) return res.status(400).json(errors);
-      const user = ctx.storage.findUserByUsername(username as string);
+      const user = await ctx.storage.findUserByUsername(username as string);
       const ok = await verifyPassword(password as string, user?.password_hash ?? DUMMY_HASH);
       if (!user || !ok) {
         ctx.log.info({ event: 'login_failed' }, 'failed login');

@@ -10,12 +10,12 @@ import { HttpError, bodyId, bodyOf, handle } from '../http/errors.js';
 export function botRoutes(ctx: AppContext, writeLimit: RequestHandler): Router {
   const r = Router();
 
-  r.post('/user-response/', writeLimit, (req, res) => {
+  r.post('/user-response/', writeLimit, async (req, res) => {
     const body = bodyOf(req);
     const user = userOf(res);
     const conversationId = bodyId(body, 'conversation_id', false);
     const attachmentId = bodyId(body, 'attachment_id', false);
-    const { message } = ctx.chat.postMessage(user, {
+    const { message } = await ctx.chat.postMessage(user, {
       conversationId,
       text: body.message,
       clientId: body.client_id,
@@ -36,20 +36,20 @@ export function botRoutes(ctx: AppContext, writeLimit: RequestHandler): Router {
         return res.status(400).json({ error: 'conversation_id is required and must be an id' });
       }
       try {
-        ctx.chat.requireParticipant(conversationId!, userOf(res).id);
+        await ctx.chat.requireParticipant(conversationId!, userOf(res).id);
       } catch (err) {
         if (err instanceof HttpError) return res.status(404).json({ error: 'Conversation not found' });
         throw err;
       }
-      const newest = ctx.storage.newestUserMessage(conversationId!);
+      const newest = await ctx.storage.newestUserMessage(conversationId!);
       if (!newest) return res.status(400).json({ error: 'No user message to respond to' });
       const reply = await ctx.bot.replyTo(newest);
       res.json({ message: reply.text, message_id: reply.id });
     }),
   );
 
-  r.get('/bot-prompts/', (_req, res) => {
-    res.json(ctx.storage.listPrompts());
+  r.get('/bot-prompts/', async (_req, res) => {
+    res.json(await ctx.storage.listPrompts());
   });
 
   return r;

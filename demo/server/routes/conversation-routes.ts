@@ -32,9 +32,9 @@ function decodeCursor(cursor: unknown): number {
 export function conversationRoutes(ctx: AppContext, writeLimit: RequestHandler): Router {
   const r = Router();
 
-  r.get('/conversations/', (req, res) => {
+  r.get('/conversations/', async (req, res) => {
     const offset = decodeCursor(req.query.cursor);
-    const rows = ctx.storage.listConversations(userOf(res).id, offset, PAGE + 1);
+    const rows = await ctx.storage.listConversations(userOf(res).id, offset, PAGE + 1);
     const base = `${req.protocol}://${req.get('host')}${req.baseUrl}/conversations/`;
     res.json({
       next: rows.length > PAGE ? `${base}?cursor=${encodeCursor(offset + PAGE)}` : null,
@@ -43,25 +43,25 @@ export function conversationRoutes(ctx: AppContext, writeLimit: RequestHandler):
     });
   });
 
-  r.post('/conversations/', writeLimit, (req, res) => {
+  r.post('/conversations/', writeLimit, async (req, res) => {
     const { title } = bodyOf(req);
     const user = userOf(res);
     if (title !== undefined && title !== null && (typeof title !== 'string' || [...title].length > 200)) {
       throw fieldError('title', 'Must be a string of at most 200 characters.');
     }
     const t = typeof title === 'string' && title.trim() ? title.trim() : `Chat with ${user.username}`;
-    res.status(201).json(ctx.storage.createConversation(t, user.id));
+    res.status(201).json(await ctx.storage.createConversation(t, user.id));
   });
 
-  r.get('/conversations/:id/', (req, res) => {
+  r.get('/conversations/:id/', async (req, res) => {
     const id = pathId(req.params.id);
-    ctx.chat.requireParticipant(id, userOf(res).id);
-    res.json(ctx.storage.getConversation(id));
+    await ctx.chat.requireParticipant(id, userOf(res).id);
+    res.json(await ctx.storage.getConversation(id));
   });
 
-  r.get('/conversations/:id/messages/', (req, res) => {
+  r.get('/conversations/:id/messages/', async (req, res) => {
     const id = pathId(req.params.id);
-    ctx.chat.requireParticipant(id, userOf(res).id);
+    await ctx.chat.requireParticipant(id, userOf(res).id);
     const limit = intParam(req, 'limit', 200) ?? 50;
     if (limit < 1) throw fieldError('limit', 'Must be between 1 and 200.');
     const q: MessageQuery = {
@@ -70,13 +70,13 @@ export function conversationRoutes(ctx: AppContext, writeLimit: RequestHandler):
       beforeSeq: intParam(req, 'before_seq'),
       offset: intParam(req, 'offset'),
     };
-    res.json(ctx.storage.listMessages(id, q));
+    res.json(await ctx.storage.listMessages(id, q));
   });
 
-  r.post('/conversations/:id/participants/', writeLimit, (req, res) => {
+  r.post('/conversations/:id/participants/', writeLimit, async (req, res) => {
     const id = pathId(req.params.id);
     const { username, role } = bodyOf(req);
-    const { participant, created } = ctx.chat.addParticipant(userOf(res), id, username, role);
+    const { participant, created } = await ctx.chat.addParticipant(userOf(res), id, username, role);
     res.status(created ? 201 : 200).json(participant);
   });
 

@@ -6,8 +6,8 @@ import type { AppContext } from '../context.js';
 
 export function opsRoutes(ctx: AppContext): Router {
   const r = Router();
-  r.get('/healthz', (_req, res) => {
-    ctx.storage.countUsers();
+  r.get('/healthz', async (_req, res) => {
+    await ctx.storage.countUsers();
     res.json({ ok: true });
   });
   r.get('/metrics', (_req, res) => {

@@ -1,13 +1,12 @@
 /**
  * Uploads: `POST /api/chat/upload/` streams the file to disk with multer (10 MiB, 413 beyond,
  * nothing left behind), sniffs its type from the content with file-type (JPEG, PNG, GIF, WebP,
- * PDF; 415 otherwise) and stores it under a random 128-bit name. `GET /uploads/<name>` serves it
- * without auth, with `nosniff`, and PDFs as attachments. `sweepUploads` deletes unattached
- * uploads past their age.
+ * PDF; 415 otherwise) and stores it under a random 128-bit name (`ctx.uploads`: a file on
+ * SQLite, a row on PostgreSQL). `GET /uploads/<name>` serves it without auth, with `nosniff`, and
+ * PDFs as attachments. `sweepUploads` deletes unattached uploads past their age.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
@@ -64,13 +63,13 @@ export function uploadRoutes(ctx: AppContext, writeLimit: RequestHandler): Route
         if (!file) throw fieldError('file', 'No file was submitted.');
         const user = userOf(res);
         const conversationId = bodyId(bodyOf(req), 'conversation_id', false);
-        if (conversationId) ctx.chat.requireParticipant(conversationId, user.id);
+        if (conversationId) await ctx.chat.requireParticipant(conversationId, user.id);
         const type = await fileTypeFromFile(file.path);
         if (!type || !ALLOWED.has(type.mime))
           throw detail(415, 'Only JPEG, PNG, GIF, WebP and PDF files are accepted.', 'unsupported_media_type');
         const storedName = randomBytes(16).toString('hex');
-        await rename(file.path, join(ctx.uploadsDir, storedName));
-        const a = ctx.storage.createAttachment({
+        await ctx.uploads.save(storedName, file.path);
+        const a = await ctx.storage.createAttachment({
           uploader_id: user.id,
           conversation_id: conversationId ?? null,
           stored_name: storedName,
@@ -97,13 +96,12 @@ export function serveUploads(ctx: AppContext): Router {
     '/:name',
     handle(async (req, res) => {
       const name = String(req.params.name);
-      const a = /^[0-9a-f]{32}$/.test(name) ? ctx.storage.getAttachmentByStoredName(name) : null;
+      const a = /^[0-9a-f]{32}$/.test(name) ? await ctx.storage.getAttachmentByStoredName(name) : null;
       if (!a) throw notFound();
-      const path = join(ctx.uploadsDir, a.stored_name);
-      const info = await stat(path).catch(() => null);
-      if (!info) throw notFound();
+      const stored = await ctx.uploads.open(a.stored_name);
+      if (!stored) throw notFound();
       res.setHeader('Content-Type', a.content_type);
-      res.setHeader('Content-Length', String(info.size));
+      res.setHeader('Content-Length', String(stored.size));
       res.setHeader('X-Content-Type-Options', 'nosniff');
       res.setHeader('Cache-Control', 'private, max-age=86400');
       const safeName = a.file_name.replace(/[^\w.\- ]/g, '_');
@@ -114,7 +112,7 @@ export function serveUploads(ctx: AppContext): Router {
       );
       // pipeline, not pipe: a read error (the file swept or replaced meanwhile) ends this answer
       // instead of escaping as an uncaught 'error' event that would stop the process.
-      await pipeline(createReadStream(path), res).catch((err: NodeJS.ErrnoException) => {
+      await pipeline(stored.stream, res).catch((err: NodeJS.ErrnoException) => {
         // The code only: the message names the file, whose name is the upload's secret URL.
         ctx.log.warn({ code: err.code }, 'upload could not be read');
         if (!res.headersSent) throw notFound();
@@ -127,10 +125,10 @@ export function serveUploads(ctx: AppContext): Router {
 
 /** Deletes uploads never attached to a message and older than `maxAgeMs`; returns how many. */
 export async function sweepUploads(ctx: AppContext, maxAgeMs: number): Promise<number> {
-  const stale = ctx.storage.unattachedBefore(new Date(Date.now() - maxAgeMs).toISOString());
+  const stale = await ctx.storage.unattachedBefore(new Date(Date.now() - maxAgeMs).toISOString());
   for (const a of stale) {
-    ctx.storage.deleteAttachment(a.attachment_id);
-    await removeQuietly(join(ctx.uploadsDir, a.stored_name));
+    await ctx.storage.deleteAttachment(a.attachment_id);
+    await ctx.uploads.remove(a.stored_name);
   }
   if (stale.length) ctx.log.info({ count: stale.length }, 'swept unattached uploads');
   return stale.length;

@@ -4,16 +4,24 @@
  * IMMEDIATE transaction as the insert, so they have no gaps even across processes.
  */
 import Database from 'better-sqlite3';
-import type { BotPrompt, Conversation, Id, LastMessage, Message, ParticipantRole } from '../../../src/types.js';
+import type { BotPrompt, Conversation, Id, Message, ParticipantRole } from '../../../src/types.js';
 import { migrate } from './schema.js';
 import {
+  DEFAULT_PROMPTS,
+  LAST_MESSAGE_SELECT,
   MESSAGE_SELECT,
   PARTICIPANT_SELECT,
+  PROMPTS_SELECT,
+  UNANSWERED_WHERE,
   toAttachment,
   toConversation,
+  toLastMessage,
   toMessage,
   toParticipant,
-} from './sqlite-rows.js';
+  toPrompt,
+  toRefreshToken,
+  toUser,
+} from './sql-rows.js';
 import type {
   AttachmentRecord,
   ChatStorage,
@@ -25,12 +33,9 @@ import type {
   UserRecord,
 } from './storage.js';
 
-const DEFAULT_PROMPTS: Omit<BotPrompt, 'id'>[] = [
-  { title: 'Product Search', text: 'I am looking for a product', order: 1 },
-  { title: 'Order Status', text: 'What is the status of my order?', order: 2 },
-  { title: 'Delivery', text: 'When will my delivery arrive?', order: 3 },
-  { title: 'Help', text: 'What can you help me with?', order: 4 },
-];
+const BY_ID = `${MESSAGE_SELECT} WHERE m.id = ?`;
+const BY_CLIENT_ID = `${MESSAGE_SELECT} WHERE m.sender_id = ? AND m.client_id = ?`;
+const BY_REPLY_TO = `${MESSAGE_SELECT} WHERE m.reply_to_id = ?`;
 
 type Row = Record<string, unknown>;
 const now = () => new Date().toISOString();
@@ -79,34 +84,25 @@ class SqliteStorage implements ChatStorage {
   }
 
   // ------------------------------------------------------------------ users
-  countUsers(): number {
+  async countUsers(): Promise<number> {
     return this.one('SELECT COUNT(*) AS n FROM accounts_user')!.n as number;
   }
-  findUserById(id: Id): UserRecord | null {
-    return this.userRow(this.one('SELECT * FROM accounts_user WHERE id = ?', id));
+  async findUserById(id: Id): Promise<UserRecord | null> {
+    return toUser(this.one('SELECT * FROM accounts_user WHERE id = ?', id));
   }
-  findUserByUsername(username: string): UserRecord | null {
-    return this.userRow(this.one('SELECT * FROM accounts_user WHERE username = ?', username));
+  async findUserByUsername(username: string): Promise<UserRecord | null> {
+    return toUser(this.one('SELECT * FROM accounts_user WHERE username = ?', username));
   }
-  createUser(u: { username: string; passwordHash: string; displayName: string }): UserRecord {
+  async createUser(u: { username: string; passwordHash: string; displayName: string }): Promise<UserRecord> {
     // OR IGNORE: another instance seeding the same user at the same moment is not an error.
     this.stmt(
       'INSERT OR IGNORE INTO accounts_user (username, password_hash, display_name, created_at) VALUES (?, ?, ?, ?)',
     ).run(u.username, u.passwordHash, u.displayName, now());
-    return this.findUserByUsername(u.username)!;
-  }
-  private userRow(r: Row | undefined): UserRecord | null {
-    if (!r) return null;
-    return {
-      id: String(r.id),
-      username: r.username as string,
-      display_name: r.display_name as string,
-      password_hash: r.password_hash as string,
-    };
+    return toUser(this.one('SELECT * FROM accounts_user WHERE username = ?', u.username))!;
   }
 
   // ------------------------------------------------------------------ conversations
-  createConversation(title: string, ownerId: Id): Conversation {
+  async createConversation(title: string, ownerId: Id): Promise<Conversation> {
     const id = this.db
       .transaction(() => {
         const t = now();
@@ -124,9 +120,9 @@ class SqliteStorage implements ChatStorage {
         return String(r.lastInsertRowid);
       })
       .immediate();
-    return this.getConversation(id)!;
+    return this.conversationFrom(this.one('SELECT * FROM chat_conversation WHERE id = ?', id)!);
   }
-  getConversation(id: Id): Conversation | null {
+  async getConversation(id: Id): Promise<Conversation | null> {
     const r = this.one('SELECT * FROM chat_conversation WHERE id = ?', id);
     return r ? this.conversationFrom(r) : null;
   }
@@ -134,26 +130,13 @@ class SqliteStorage implements ChatStorage {
     const participants = this.all(`${PARTICIPANT_SELECT} WHERE p.conversation_id = ? ORDER BY p.id`, r.id).map(
       toParticipant,
     );
-    const m = this.one(
-      `SELECT m.id, m.text, m.type, u.username AS sender, m.created_at FROM chat_message m
-       LEFT JOIN accounts_user u ON u.id = m.sender_id WHERE m.conversation_id = ? ORDER BY m.seq DESC LIMIT 1`,
-      r.id,
-    );
-    const last: LastMessage | null = m
-      ? {
-          id: String(m.id),
-          text: m.text as string,
-          type: m.type as LastMessage['type'],
-          sender: (m.sender as string | null) ?? null,
-          created_at: m.created_at as string,
-        }
-      : null;
-    return toConversation(r, participants, last);
+    const m = this.one(`${LAST_MESSAGE_SELECT} WHERE m.conversation_id = ? ORDER BY m.seq DESC LIMIT 1`, r.id);
+    return toConversation(r, participants, toLastMessage(m));
   }
-  conversationExists(id: Id): boolean {
+  async conversationExists(id: Id): Promise<boolean> {
     return this.one('SELECT 1 AS x FROM chat_conversation WHERE id = ?', id) !== undefined;
   }
-  participantRole(conversationId: Id, userId: Id): ParticipantRole | null {
+  async participantRole(conversationId: Id, userId: Id): Promise<ParticipantRole | null> {
     const r = this.one(
       'SELECT role FROM chat_participant WHERE conversation_id = ? AND user_id = ?',
       conversationId,
@@ -161,7 +144,7 @@ class SqliteStorage implements ChatStorage {
     );
     return r ? (r.role as ParticipantRole) : null;
   }
-  listConversations(userId: Id, offset: number, limit: number): Conversation[] {
+  async listConversations(userId: Id, offset: number, limit: number): Promise<Conversation[]> {
     return this.all(
       `SELECT c.* FROM chat_conversation c JOIN chat_participant p ON p.conversation_id = c.id
        WHERE p.user_id = ? AND c.archived = 0 ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?`,
@@ -170,7 +153,7 @@ class SqliteStorage implements ChatStorage {
       offset,
     ).map((r) => this.conversationFrom(r));
   }
-  addParticipant(conversationId: Id, userId: Id, role: ParticipantRole) {
+  async addParticipant(conversationId: Id, userId: Id, role: ParticipantRole) {
     const r = this.stmt(
       'INSERT OR IGNORE INTO chat_participant (conversation_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)',
     ).run(conversationId, userId, role, now());
@@ -183,15 +166,15 @@ class SqliteStorage implements ChatStorage {
   }
 
   // ------------------------------------------------------------------ messages
-  insertMessage(input: NewMessage): InsertResult {
+  async insertMessage(input: NewMessage): Promise<InsertResult> {
     // Built once: a transaction function compiles its BEGIN/COMMIT statements when created.
     this.insertTx ??= this.db.transaction((input: NewMessage): InsertResult => {
       if (input.clientId && input.senderId) {
-        const existing = this.findByClientId(input.senderId, input.clientId);
+        const existing = this.message(BY_CLIENT_ID, input.senderId, input.clientId);
         if (existing) return { message: existing, created: false };
       }
       if (input.replyToId) {
-        const existing = this.botReplyTo(input.replyToId);
+        const existing = this.message(BY_REPLY_TO, input.replyToId);
         if (existing) return { message: existing, created: false };
       }
       const t = now();
@@ -217,18 +200,18 @@ class SqliteStorage implements ChatStorage {
       );
       if (input.attachmentId)
         this.stmt('UPDATE chat_attachment SET message_id = ? WHERE id = ?').run(r.lastInsertRowid, input.attachmentId);
-      return { message: this.getMessage(String(r.lastInsertRowid))!, created: true };
+      return { message: this.message(BY_ID, r.lastInsertRowid)!, created: true };
     });
     return this.insertTx.immediate(input);
   }
   private insertTx: Database.Transaction<(input: NewMessage) => InsertResult> | undefined;
-  findByClientId(senderId: Id, clientId: string): Message | null {
-    return this.message(`${MESSAGE_SELECT} WHERE m.sender_id = ? AND m.client_id = ?`, senderId, clientId);
+  async findByClientId(senderId: Id, clientId: string): Promise<Message | null> {
+    return this.message(BY_CLIENT_ID, senderId, clientId);
   }
-  getMessage(id: Id): Message | null {
-    return this.message(`${MESSAGE_SELECT} WHERE m.id = ?`, id);
+  async getMessage(id: Id): Promise<Message | null> {
+    return this.message(BY_ID, id);
   }
-  listMessages(conversationId: Id, q: MessageQuery): Message[] {
+  async listMessages(conversationId: Id, q: MessageQuery): Promise<Message[]> {
     const base = `${MESSAGE_SELECT} WHERE m.conversation_id = ?`;
     let rows: Row[];
     if (q.afterSeq !== undefined)
@@ -245,27 +228,26 @@ class SqliteStorage implements ChatStorage {
     else rows = this.all(`${base} ORDER BY m.seq DESC LIMIT ?`, conversationId, q.limit).reverse();
     return rows.map((r) => toMessage(r, this.botName));
   }
-  lastSeq(conversationId: Id): number {
+  async lastSeq(conversationId: Id): Promise<number> {
     return (this.one('SELECT last_seq FROM chat_conversation WHERE id = ?', conversationId)?.last_seq as number) ?? 0;
   }
-  newestUserMessage(conversationId: Id): Message | null {
+  async newestUserMessage(conversationId: Id): Promise<Message | null> {
     return this.message(
       `${MESSAGE_SELECT} WHERE m.conversation_id = ? AND m.type = 'user' ORDER BY m.seq DESC LIMIT 1`,
       conversationId,
     );
   }
-  botReplyTo(messageId: Id): Message | null {
-    return this.message(`${MESSAGE_SELECT} WHERE m.reply_to_id = ?`, messageId);
+  async botReplyTo(messageId: Id): Promise<Message | null> {
+    return this.message(BY_REPLY_TO, messageId);
   }
-  unansweredSince(sinceIso: string, limit: number): Message[] {
+  async unansweredSince(sinceIso: string, limit: number): Promise<Message[]> {
     return this.all(
-      `${MESSAGE_SELECT} WHERE m.type = 'user' AND m.created_at > ?
-       AND NOT EXISTS (SELECT 1 FROM chat_message r WHERE r.reply_to_id = m.id) ORDER BY m.id LIMIT ?`,
+      `${MESSAGE_SELECT} WHERE ${UNANSWERED_WHERE} AND m.created_at > ? ORDER BY m.id LIMIT ?`,
       sinceIso,
       limit,
     ).map((r) => toMessage(r, this.botName));
   }
-  markRead(conversationId: Id, userId: Id, seq: number): string {
+  async markRead(conversationId: Id, userId: Id, seq: number): Promise<string> {
     const t = now();
     this.stmt(
       `UPDATE chat_participant SET last_read_seq = MAX(last_read_seq, ?), delivered_seq = MAX(delivered_seq, ?), last_read_at = ?
@@ -273,7 +255,7 @@ class SqliteStorage implements ChatStorage {
     ).run(seq, seq, t, conversationId, userId);
     return t;
   }
-  markDelivered(marks: DeliveryMark[]): void {
+  async markDelivered(marks: DeliveryMark[]): Promise<void> {
     const update = this.stmt(
       'UPDATE chat_participant SET delivered_seq = ? WHERE conversation_id = ? AND user_id = ? AND delivered_seq < ?',
     );
@@ -287,43 +269,38 @@ class SqliteStorage implements ChatStorage {
   }
 
   // ------------------------------------------------------------------ attachments
-  createAttachment(
+  async createAttachment(
     a: Omit<AttachmentRecord, 'attachment_id' | 'file_url' | 'message_id' | 'created_at'>,
-  ): AttachmentRecord {
+  ): Promise<AttachmentRecord> {
     const r = this.stmt(
       `INSERT INTO chat_attachment (uploader_id, conversation_id, stored_name, file_name, file_size, content_type, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ).run(a.uploader_id, a.conversation_id, a.stored_name, a.file_name, a.file_size, a.content_type, now());
-    return this.getAttachment(String(r.lastInsertRowid))!;
+    return toAttachment(this.one('SELECT * FROM chat_attachment WHERE id = ?', r.lastInsertRowid)!);
   }
-  getAttachment(id: Id): AttachmentRecord | null {
+  async getAttachment(id: Id): Promise<AttachmentRecord | null> {
     const r = this.one('SELECT * FROM chat_attachment WHERE id = ?', id);
     return r ? toAttachment(r) : null;
   }
-  getAttachmentByStoredName(storedName: string): AttachmentRecord | null {
+  async getAttachmentByStoredName(storedName: string): Promise<AttachmentRecord | null> {
     const r = this.one('SELECT * FROM chat_attachment WHERE stored_name = ?', storedName);
     return r ? toAttachment(r) : null;
   }
-  unattachedBefore(beforeIso: string): AttachmentRecord[] {
+  async unattachedBefore(beforeIso: string): Promise<AttachmentRecord[]> {
     return this.all('SELECT * FROM chat_attachment WHERE message_id IS NULL AND created_at < ?', beforeIso).map(
       toAttachment,
     );
   }
-  deleteAttachment(id: Id): void {
+  async deleteAttachment(id: Id): Promise<void> {
     this.stmt('DELETE FROM chat_attachment WHERE id = ? AND message_id IS NULL').run(id);
   }
 
-  listPrompts(): BotPrompt[] {
-    return this.all('SELECT id, title, text, "order" FROM chat_botprompt ORDER BY "order", id').map((r) => ({
-      id: String(r.id),
-      title: r.title as string,
-      text: r.text as string,
-      order: r.order as number,
-    }));
+  async listPrompts(): Promise<BotPrompt[]> {
+    return this.all(PROMPTS_SELECT).map(toPrompt);
   }
 
   // ------------------------------------------------------------------ socket tickets
-  createTicket(ticket: string, userId: Id, conversationId: Id, expiresAt: number): void {
+  async createTicket(ticket: string, userId: Id, conversationId: Id, expiresAt: number): Promise<void> {
     this.stmt('DELETE FROM chat_wsticket WHERE expires_at < ?').run(Date.now());
     this.stmt('INSERT INTO chat_wsticket (ticket, user_id, conversation_id, expires_at) VALUES (?, ?, ?, ?)').run(
       ticket,
@@ -332,7 +309,7 @@ class SqliteStorage implements ChatStorage {
       expiresAt,
     );
   }
-  spendTicket(ticket: string) {
+  async spendTicket(ticket: string) {
     const r = this.one(
       'DELETE FROM chat_wsticket WHERE ticket = ? RETURNING user_id, conversation_id, expires_at',
       ticket,
@@ -343,7 +320,7 @@ class SqliteStorage implements ChatStorage {
   }
 
   // ------------------------------------------------------------------ refresh tokens
-  saveRefreshToken(rec: Omit<RefreshTokenRecord, 'rotated_at' | 'revoked'>): void {
+  async saveRefreshToken(rec: Omit<RefreshTokenRecord, 'rotated_at' | 'revoked'>): Promise<void> {
     this.stmt('INSERT INTO auth_refresh_token (jti, family, user_id, expires_at) VALUES (?, ?, ?, ?)').run(
       rec.jti,
       rec.family,
@@ -351,33 +328,24 @@ class SqliteStorage implements ChatStorage {
       rec.expires_at,
     );
   }
-  getRefreshToken(jti: string): RefreshTokenRecord | null {
-    const r = this.one('SELECT * FROM auth_refresh_token WHERE jti = ?', jti);
-    if (!r) return null;
-    return {
-      jti: r.jti as string,
-      family: r.family as string,
-      user_id: String(r.user_id),
-      expires_at: r.expires_at as number,
-      rotated_at: (r.rotated_at as number | null) ?? null,
-      revoked: r.revoked === 1,
-    };
+  async getRefreshToken(jti: string): Promise<RefreshTokenRecord | null> {
+    return toRefreshToken(this.one('SELECT * FROM auth_refresh_token WHERE jti = ?', jti));
   }
-  markRotated(jti: string, at: number): number {
+  async markRotated(jti: string, at: number): Promise<number> {
     this.stmt('UPDATE auth_refresh_token SET rotated_at = ? WHERE jti = ? AND rotated_at IS NULL').run(at, jti);
     return this.one('SELECT rotated_at FROM auth_refresh_token WHERE jti = ?', jti)?.rotated_at as number;
   }
-  revokeRefreshToken(jti: string): void {
+  async revokeRefreshToken(jti: string): Promise<void> {
     this.stmt('UPDATE auth_refresh_token SET revoked = 1 WHERE jti = ?').run(jti);
   }
-  revokeFamily(family: string): void {
+  async revokeFamily(family: string): Promise<void> {
     this.stmt('UPDATE auth_refresh_token SET revoked = 1 WHERE family = ?').run(family);
   }
 
   async backup(file: string): Promise<void> {
     await this.db.backup(file);
   }
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }

@@ -2,8 +2,17 @@
  * The storage interface of the reference server: everything the routes, the socket and the bot
  * need from a database, so another database can follow the SQLite one (`sqlite-storage.ts`).
  *
- * Methods are synchronous because better-sqlite3 is; an asynchronous store would wrap them.
- * Objects come back in their wire shape (`src/types.ts`), ids as decimal strings.
+ * Every method returns a promise, so a networked database (PostgreSQL, `pg-storage.ts`) fits the
+ * same interface as the embedded one. The SQLite store stays synchronous underneath
+ * (better-sqlite3) and merely wraps its results. Objects come back in their wire shape
+ * (`src/types.ts`), ids as decimal strings.
+ *
+ * What every implementation guarantees, whatever the engine:
+ * - `seq` is per conversation, starts at 1, and has no gap and no duplicate, even with several
+ *   server instances writing to one conversation at once;
+ * - `(sender, client_id)` and a bot reply's `reply_to_id` are unique: a repeated insert returns
+ *   the stored message with `created: false` and writes nothing;
+ * - a rejected promise means nothing of that call was written (each write is one transaction).
  */
 import type {
   Attachment,
@@ -74,58 +83,63 @@ export interface RefreshTokenRecord {
   revoked: boolean;
 }
 
+/** The database of a running server. Callers await every call; none of them throws synchronously. */
 export interface ChatStorage {
-  countUsers(): number;
-  findUserById(id: Id): UserRecord | null;
-  findUserByUsername(username: string): UserRecord | null;
-  createUser(user: { username: string; passwordHash: string; displayName: string }): UserRecord;
+  countUsers(): Promise<number>;
+  findUserById(id: Id): Promise<UserRecord | null>;
+  findUserByUsername(username: string): Promise<UserRecord | null>;
+  createUser(user: { username: string; passwordHash: string; displayName: string }): Promise<UserRecord>;
 
-  createConversation(title: string, ownerId: Id): Conversation;
-  getConversation(id: Id): Conversation | null;
-  conversationExists(id: Id): boolean;
-  participantRole(conversationId: Id, userId: Id): ParticipantRole | null;
+  createConversation(title: string, ownerId: Id): Promise<Conversation>;
+  getConversation(id: Id): Promise<Conversation | null>;
+  conversationExists(id: Id): Promise<boolean>;
+  participantRole(conversationId: Id, userId: Id): Promise<ParticipantRole | null>;
   /** The user's conversations, newest `updated_at` first, archived ones left out. */
-  listConversations(userId: Id, offset: number, limit: number): Conversation[];
-  addParticipant(conversationId: Id, userId: Id, role: ParticipantRole): { participant: Participant; created: boolean };
+  listConversations(userId: Id, offset: number, limit: number): Promise<Conversation[]>;
+  addParticipant(
+    conversationId: Id,
+    userId: Id,
+    role: ParticipantRole,
+  ): Promise<{ participant: Participant; created: boolean }>;
 
   /** Stores a message with the next seq, or returns the existing one for a repeated key. */
-  insertMessage(input: NewMessage): InsertResult;
-  findByClientId(senderId: Id, clientId: string): Message | null;
-  getMessage(id: Id): Message | null;
-  listMessages(conversationId: Id, query: MessageQuery): Message[];
-  lastSeq(conversationId: Id): number;
-  newestUserMessage(conversationId: Id): Message | null;
-  botReplyTo(messageId: Id): Message | null;
+  insertMessage(input: NewMessage): Promise<InsertResult>;
+  findByClientId(senderId: Id, clientId: string): Promise<Message | null>;
+  getMessage(id: Id): Promise<Message | null>;
+  listMessages(conversationId: Id, query: MessageQuery): Promise<Message[]>;
+  lastSeq(conversationId: Id): Promise<number>;
+  newestUserMessage(conversationId: Id): Promise<Message | null>;
+  botReplyTo(messageId: Id): Promise<Message | null>;
   /** User messages since `sinceIso` that have no bot reply yet (a crash between message and reply). */
-  unansweredSince(sinceIso: string, limit: number): Message[];
+  unansweredSince(sinceIso: string, limit: number): Promise<Message[]>;
   /** Raises the user's read mark to `seq`; returns the read time. */
-  markRead(conversationId: Id, userId: Id, seq: number): string;
+  markRead(conversationId: Id, userId: Id, seq: number): Promise<string>;
   /** Raises each participant's delivered seq (never lowers it), all in one transaction. */
-  markDelivered(marks: DeliveryMark[]): void;
+  markDelivered(marks: DeliveryMark[]): Promise<void>;
 
   createAttachment(
     a: Omit<AttachmentRecord, 'attachment_id' | 'file_url' | 'message_id' | 'created_at'>,
-  ): AttachmentRecord;
-  getAttachment(id: Id): AttachmentRecord | null;
-  getAttachmentByStoredName(storedName: string): AttachmentRecord | null;
+  ): Promise<AttachmentRecord>;
+  getAttachment(id: Id): Promise<AttachmentRecord | null>;
+  getAttachmentByStoredName(storedName: string): Promise<AttachmentRecord | null>;
   /** Uploads never attached to a message and older than `beforeIso`. */
-  unattachedBefore(beforeIso: string): AttachmentRecord[];
-  deleteAttachment(id: Id): void;
+  unattachedBefore(beforeIso: string): Promise<AttachmentRecord[]>;
+  deleteAttachment(id: Id): Promise<void>;
 
-  listPrompts(): BotPrompt[];
+  listPrompts(): Promise<BotPrompt[]>;
 
-  createTicket(ticket: string, userId: Id, conversationId: Id, expiresAt: number): void;
+  createTicket(ticket: string, userId: Id, conversationId: Id, expiresAt: number): Promise<void>;
   /** Deletes and returns the ticket: a ticket is spent on first presentation. */
-  spendTicket(ticket: string): { user_id: Id; conversation_id: Id; expires_at: number } | null;
+  spendTicket(ticket: string): Promise<{ user_id: Id; conversation_id: Id; expires_at: number } | null>;
 
-  saveRefreshToken(rec: Omit<RefreshTokenRecord, 'rotated_at' | 'revoked'>): void;
-  getRefreshToken(jti: string): RefreshTokenRecord | null;
+  saveRefreshToken(rec: Omit<RefreshTokenRecord, 'rotated_at' | 'revoked'>): Promise<void>;
+  getRefreshToken(jti: string): Promise<RefreshTokenRecord | null>;
   /** Marks the token rotated at `at` unless it already was; returns the stored rotation time. */
-  markRotated(jti: string, at: number): number;
-  revokeRefreshToken(jti: string): void;
-  revokeFamily(family: string): void;
+  markRotated(jti: string, at: number): Promise<number>;
+  revokeRefreshToken(jti: string): Promise<void>;
+  revokeFamily(family: string): Promise<void>;
 
   /** Online backup into `file` (safe while the server runs). */
   backup(file: string): Promise<void>;
-  close(): void;
+  close(): Promise<void>;
 }

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { SignJWT } from 'jose';
 import { SECRET, call, login, startServer, type TestServer } from './helpers.js';
+import { sqlOn } from './test-database.js';
 
 const key = new TextEncoder().encode(SECRET);
 const mint = (claims: Record<string, unknown>, exp: string | number = '5m', secret = key) =>
@@ -111,9 +110,10 @@ describe('auth', () => {
     const r2 = await call(s.url, 'POST', '/api/auth/refresh', { body: { refresh: first.refresh } });
     assert.equal(r2.status, 200);
     // Move the rotation 31 s into the past: the grace is over.
-    const db = new Database(join(s.dataDir, 'parley.db'));
-    db.prepare('UPDATE auth_refresh_token SET rotated_at = rotated_at - 31000 WHERE rotated_at IS NOT NULL').run();
-    db.close();
+    await sqlOn(
+      s.dataDir,
+      'UPDATE auth_refresh_token SET rotated_at = rotated_at - 31000 WHERE rotated_at IS NOT NULL',
+    );
     const reuse = await call(s.url, 'POST', '/api/auth/refresh', { body: { refresh: first.refresh } });
     assert.equal(reuse.status, 401);
     assert.equal(reuse.body.code, 'token_not_valid');

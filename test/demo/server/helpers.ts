@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { createServer, type ParleyServer, type ServerOptions } from '../../../demo/server/index.js';
 import type { ServerFrame } from '../../../src/types.js';
+import { databaseUrlFor, dropDatabaseFor } from './test-database.js';
 
 export const SECRET = 'test-secret-for-parley-tests-0123456789';
 
@@ -17,19 +18,26 @@ export interface TestServer extends ParleyServer {
   stop(): Promise<void>;
 }
 
-/** A temp data dir, deleted by `cleanup`. */
-export function tempDir(prefix = 'parley-test-'): { dir: string; cleanup: () => void } {
+/** A temp data dir, deleted by `cleanup` (with its PostgreSQL database, on a PostgreSQL run). */
+export function tempDir(prefix = 'parley-test-'): { dir: string; cleanup: () => Promise<void> } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    cleanup: async () => {
+      rmSync(dir, { recursive: true, force: true });
+      await dropDatabaseFor(dir);
+    },
+  };
 }
 
 export async function startServer(options: Partial<ServerOptions> = {}, keepDir = false): Promise<TestServer> {
-  const { dir, cleanup } = options.dataDir ? { dir: options.dataDir, cleanup: () => undefined } : tempDir();
+  const { dir, cleanup } = options.dataDir ? { dir: options.dataDir, cleanup: async () => undefined } : tempDir();
   const server = await createServer({
     port: 0,
     logLevel: 'silent',
     botDelayMs: 20,
     jwtSecret: SECRET,
+    databaseUrl: await databaseUrlFor(dir),
     ...options,
     dataDir: dir,
   });
@@ -37,7 +45,7 @@ export async function startServer(options: Partial<ServerOptions> = {}, keepDir 
     dataDir: dir,
     async stop() {
       await server.close();
-      if (!keepDir) cleanup();
+      if (!keepDir) await cleanup();
     },
   });
 }

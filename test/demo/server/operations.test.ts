@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { TestSocket, call, login, post, startServer, tempDir, type TestServer } from './helpers.js';
+import { databaseUrlFor } from './test-database.js';
 
 describe('operations', () => {
   let s: TestServer;
@@ -69,7 +70,15 @@ test("npm start's entry prints the URL and demo accounts, logs JSON without toke
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const child = spawn(process.execPath, ['--import', 'tsx', 'demo/server/main.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PARLEY_DATA_DIR: dir, LOG_LEVEL: 'info', JWT_SECRET: '' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PARLEY_DATA_DIR: dir,
+      DATABASE_URL: (await databaseUrlFor(dir)) ?? '',
+      LOG_LEVEL: 'info',
+      JWT_SECRET: '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

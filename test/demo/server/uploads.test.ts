@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sweepUploads } from '../../../demo/server/routes/upload-routes.js';
 import { TestSocket, call, login, post, startServer, type TestServer } from './helpers.js';
+import { ENGINE, sqlOn } from './test-database.js';
 
 // A valid 1x1 PNG.
 const PNG = Buffer.from(
@@ -66,13 +67,20 @@ describe('uploads', () => {
       token: alice,
       body: form(PNG, 'gone.png', 'image/png'),
     });
-    const path = join(s.dataDir, 'uploads', r.body.file_url.split('/').pop());
-    // A directory where the file was: stat succeeds, reading fails (as a file swept mid-request does).
-    rmSync(path);
-    mkdirSync(path);
-    await fetch(s.url + r.body.file_url)
-      .then((res) => res.arrayBuffer())
-      .catch(() => undefined);
+    const name: string = r.body.file_url.split('/').pop();
+    if (ENGINE === 'postgres') {
+      // The bytes are a row on PostgreSQL: gone, the upload answers 404.
+      await sqlOn(s.dataDir, `DELETE FROM chat_upload_data WHERE stored_name = '${name}'`);
+      assert.equal((await fetch(s.url + r.body.file_url)).status, 404);
+    } else {
+      // A directory where the file was: stat succeeds, reading fails (as a file swept mid-request does).
+      const path = join(s.dataDir, 'uploads', name);
+      rmSync(path);
+      mkdirSync(path);
+      await fetch(s.url + r.body.file_url)
+        .then((res) => res.arrayBuffer())
+        .catch(() => undefined);
+    }
     assert.equal((await call(s.url, 'GET', '/healthz')).status, 200);
   });
 

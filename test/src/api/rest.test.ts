@@ -9,6 +9,7 @@ import { uploadAttachment } from '../../../src/api/uploads.js';
 import { HttpError, TransportError, ValidationError } from '../../../src/index.js';
 import { cleanup, startServer } from '../../support/client-helpers.js';
 import type { MockProfile, MockServer } from '../../support/mock-server.js';
+import { seedBotReply } from '../../support/seed-wire.js';
 
 function httpFor(server: MockServer, token: () => string | null): Http {
   return new Http({
@@ -37,11 +38,20 @@ for (const profile of ['reference', 'seed'] as MockProfile[]) {
       const login = await auth.login(http, 'alice', 'alice123');
       expect(last(server)).to.include({ method: 'POST', path: '/api/auth/login', authorization: null });
       expect(last(server).body).to.deep.equal({ username: 'alice', password: 'alice123' });
-      expect(login).to.have.keys('token', 'refresh', 'username');
-      expect(await auth.me(http)).to.deep.equal({ id: '1', username: 'alice', display_name: 'Alice' });
+      // A seed also echoes `role` (null here), and its users have no first or last name.
+      expect(login).to.have.keys(
+        profile === 'seed' ? ['token', 'refresh', 'role', 'username'] : ['token', 'refresh', 'username'],
+      );
+      const name = profile === 'seed' ? 'alice' : 'Alice';
+      expect(await auth.me(http)).to.deep.equal({ id: '1', username: 'alice', display_name: name });
       expect(last(server).authorization).to.equal(`Bearer ${token}`);
-      await auth.logout(http, login.refresh);
-      expect(last(server)).to.include({ method: 'POST', path: '/api/auth/logout', status: 204 });
+      await auth.logout(http, login.refresh).catch(() => undefined);
+      // A seed's logout wants a bearer (401 without one) and revokes nothing; ours needs none.
+      expect(last(server)).to.include({
+        method: 'POST',
+        path: '/api/auth/logout',
+        status: profile === 'seed' ? 401 : 204,
+      });
       expect(last(server).body).to.deep.equal({ refresh: login.refresh });
     });
 
@@ -58,8 +68,13 @@ for (const profile of ['reference', 'seed'] as MockProfile[]) {
       const bot = await chat.postBotResponse(http, conversation.id);
       expect(last(server)).to.include({ path: '/api/bot-response/', status: 200 });
       expect(last(server).body).to.deep.equal({ conversation_id: conversation.id });
-      expect(bot.message).to.equal('Hello! How can I help you today?');
-      expect(bot.message_id).to.match(/^\d+$/);
+      if (profile === 'seed') {
+        // The seed answers only `{message}`: no id, no time.
+        expect(bot).to.deep.equal({ message: seedBotReply('hello') });
+      } else {
+        expect(bot.message).to.equal('Hello! How can I help you today?');
+        expect(bot.message_id).to.match(/^\d+$/);
+      }
     });
 
     it('lists prompts, conversations, one conversation and its messages, normalised', async () => {
@@ -67,12 +82,19 @@ for (const profile of ['reference', 'seed'] as MockProfile[]) {
       server.addMessage(conversation.id, { text: 'one' });
       server.addMessage(conversation.id, { text: 'two' });
       const prompts = await chat.getBotPrompts(http);
-      expect(prompts[0]).to.deep.equal({ id: '1', title: 'Track my order', text: 'Where is my order?', order: 1 });
+      expect(prompts[0]).to.deep.equal(
+        profile === 'seed'
+          ? { id: '1', title: 'Product Search', text: 'Help me find products in your catalog', order: 1 }
+          : { id: '1', title: 'Track my order', text: 'Where is my order?', order: 1 },
+      );
       const page = await conversations.listConversations(http);
       expect(last(server)).to.include({ method: 'GET', path: '/api/chat/conversations/' });
       expect(page.next).to.equal(null);
       expect(page.results[0]!.id).to.equal(conversation.id);
-      expect(page.results[0]!.participants.map((p) => p.id)).to.deep.equal(['1', '2']);
+      expect(page.results[0]!.participants.map((p) => p.username)).to.deep.equal(['alice', 'bob']);
+      // The seed's participant ids are row ids, not user ids; ours are the users' ids.
+      if (profile === 'reference') expect(page.results[0]!.participants.map((p) => p.id)).to.deep.equal(['1', '2']);
+      for (const p of page.results[0]!.participants) expect(p.id).to.match(/^\d+$/);
       expect(page.results[0]!.last_message!.text).to.equal('two');
       const one = await conversations.getConversation(http, conversation.id);
       expect(one.participant_count).to.equal(2);
@@ -96,7 +118,7 @@ for (const profile of ['reference', 'seed'] as MockProfile[]) {
       else expect(messages[0]).to.not.have.property('seq');
     });
 
-    it('marks read, reports typing and uploads a file', async () => {
+    it('marks read, reports typing and uploads a file (a seed answers every valid upload with a 500 page)', async () => {
       const conversation = server.createConversation('alice', { members: ['bob'] });
       const message = server.addMessage(conversation.id, { text: 'read me' });
       await chat.postRead(http, String(message.id));
@@ -105,6 +127,13 @@ for (const profile of ['reference', 'seed'] as MockProfile[]) {
       expect(last(server).body).to.deep.equal({ conversation_id: conversation.id, is_typing: true });
       const progress: number[] = [];
       const file = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'dot.png', { type: 'image/png' });
+      if (profile === 'seed') {
+        const error = await uploadAttachment(http, file, { conversationId: conversation.id }).catch((e: unknown) => e);
+        expect(error).to.be.instanceOf(HttpError);
+        expect((error as HttpError).status).to.equal(500);
+        expect((error as HttpError).message).to.contain('an error page instead of JSON');
+        return;
+      }
       const attachment = await uploadAttachment(http, file, {
         conversationId: conversation.id,
         onProgress: (p) => progress.push(p.fraction),

@@ -1,9 +1,25 @@
 /**
- * SQL fragments and row mappers shared by the SQLite storage: they turn joined rows into the
- * wire objects of `src/types.ts` (ids as strings, status computed from the read marks).
+ * SQL fragments and row mappers shared by the SQLite and PostgreSQL stores: they turn joined rows
+ * into the wire objects of `src/types.ts` (ids as strings, status computed from the read marks).
+ * The fragments are written in the SQL both engines accept (`IS DISTINCT FROM`, no placeholders).
  */
-import type { Conversation, LastMessage, Message, Participant, ParticipantRole } from '../../../src/types.js';
-import type { AttachmentRecord } from './storage.js';
+import type {
+  BotPrompt,
+  Conversation,
+  LastMessage,
+  Message,
+  Participant,
+  ParticipantRole,
+} from '../../../src/types.js';
+import type { AttachmentRecord, RefreshTokenRecord, UserRecord } from './storage.js';
+
+/** The quick prompts seeded on an empty database. */
+export const DEFAULT_PROMPTS: Omit<BotPrompt, 'id'>[] = [
+  { title: 'Product Search', text: 'I am looking for a product', order: 1 },
+  { title: 'Order Status', text: 'What is the status of my order?', order: 2 },
+  { title: 'Delivery', text: 'When will my delivery arrive?', order: 3 },
+  { title: 'Help', text: 'What can you help me with?', order: 4 },
+];
 
 /** Selects a message with its sender, attachment and status (furthest another participant got). */
 export const MESSAGE_SELECT = `
@@ -13,16 +29,65 @@ export const MESSAGE_SELECT = `
          a.content_type AS a_type,
          CASE
            WHEN EXISTS (SELECT 1 FROM chat_participant p WHERE p.conversation_id = m.conversation_id
-                          AND p.user_id IS NOT m.sender_id AND p.last_read_seq >= m.seq) THEN 'read'
+                          AND p.user_id IS DISTINCT FROM m.sender_id AND p.last_read_seq >= m.seq) THEN 'read'
            WHEN EXISTS (SELECT 1 FROM chat_participant p WHERE p.conversation_id = m.conversation_id
-                          AND p.user_id IS NOT m.sender_id AND p.delivered_seq >= m.seq) THEN 'delivered'
+                          AND p.user_id IS DISTINCT FROM m.sender_id AND p.delivered_seq >= m.seq) THEN 'delivered'
            ELSE 'sent'
          END AS status
   FROM chat_message m
   LEFT JOIN accounts_user u ON u.id = m.sender_id
   LEFT JOIN chat_attachment a ON a.id = m.attachment_id`;
 
+/** The newest message of a conversation, for its `last_message`. */
+export const LAST_MESSAGE_SELECT = `
+  SELECT m.id, m.text, m.type, u.username AS sender, m.created_at FROM chat_message m
+  LEFT JOIN accounts_user u ON u.id = m.sender_id`;
+
+/** User messages with no bot reply yet, oldest first. */
+export const UNANSWERED_WHERE = `m.type = 'user'
+  AND NOT EXISTS (SELECT 1 FROM chat_message r WHERE r.reply_to_id = m.id)`;
+
+export const PROMPTS_SELECT = 'SELECT id, title, text, "order" FROM chat_botprompt ORDER BY "order", id';
+
 type Row = Record<string, unknown>;
+
+export function toLastMessage(m: Row | undefined): LastMessage | null {
+  return m
+    ? {
+        id: String(m.id),
+        text: m.text as string,
+        type: m.type as LastMessage['type'],
+        sender: (m.sender as string | null) ?? null,
+        created_at: m.created_at as string,
+      }
+    : null;
+}
+
+export function toUser(r: Row | undefined): UserRecord | null {
+  if (!r) return null;
+  return {
+    id: String(r.id),
+    username: r.username as string,
+    display_name: r.display_name as string,
+    password_hash: r.password_hash as string,
+  };
+}
+
+export function toPrompt(r: Row): BotPrompt {
+  return { id: String(r.id), title: r.title as string, text: r.text as string, order: r.order as number };
+}
+
+export function toRefreshToken(r: Row | undefined): RefreshTokenRecord | null {
+  if (!r) return null;
+  return {
+    jti: r.jti as string,
+    family: r.family as string,
+    user_id: String(r.user_id),
+    expires_at: Number(r.expires_at),
+    rotated_at: r.rotated_at == null ? null : Number(r.rotated_at),
+    revoked: Number(r.revoked) === 1,
+  };
+}
 
 export function toMessage(r: Row, botName: string): Message {
   const type = r.type as Message['type'];
