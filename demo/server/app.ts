@@ -28,7 +28,9 @@ import { DEMO_USERS, rateLimitsWithDefaults, type ServerOptions } from './option
 import { DeliveryMarks } from './realtime/delivery-marks.js';
 import { LocalFanout, type Fanout } from './realtime/fanout.js';
 import { Hub } from './realtime/hub.js';
+import { catchUpFromDatabase } from './realtime/catch-up.js';
 import { RedisFanout } from './realtime/redis-fanout.js';
+import { redisLimitStore } from './http/rate-limit-store.js';
 import { attachSocketServer } from './realtime/socket-server.js';
 import { apiDocsRoutes } from './routes/api-docs-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -79,7 +81,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   const uploadsDir = join(options.dataDir, 'uploads');
   await prepareUploadDirs(uploadsDir);
   const botName = options.botName ?? 'Bot';
-  const { storage, uploads, engine } = await openStorage({
+  const { storage, uploads, engine, sharedSecret } = await openStorage({
     databaseUrl: options.databaseUrl,
     dataDir: options.dataDir,
     uploadsDir,
@@ -94,7 +96,17 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   const hub = new Hub(metrics, (c, u, seq) => deliveryMarks.note(c, u, seq));
   let fanout: Fanout;
   try {
-    fanout = options.redisUrl ? await RedisFanout.connect(options.redisUrl, hub, log) : new LocalFanout(hub);
+    fanout = options.redisUrl
+      ? await RedisFanout.connect(options.redisUrl, hub, log, {
+          presenceTtlMs: options.presenceTtlMs,
+          onPresenceLost: (conversationId, userId) =>
+            void storage.findUserById(userId).then((u) => {
+              if (!u) return;
+              fanout.publish({ conversationId, frame: { type: 'user_left', user_id: u.id, username: u.username } });
+            }),
+          onResume: () => catchUpFromDatabase(hub, storage, log),
+        })
+      : new LocalFanout(hub);
   } catch (err) {
     await storage.close();
     throw err;
@@ -102,7 +114,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   const origins = options.allowedOrigins ?? '*';
   if (origins === '*') log.warn('ALLOWED_ORIGINS is not set: any origin may use the API and the socket (demo default)');
   else log.info({ origins }, 'CORS and socket Origin allow-list');
-  const tokens = new TokenService(loadSecret(options.dataDir, options.jwtSecret, log), storage);
+  const tokens = new TokenService(await loadSecret(options.dataDir, options.jwtSecret, log, sharedSecret), storage);
   const chat = new ChatService(storage, fanout, metrics);
   const bot = new BotRunner(options.bot ?? new RuleBot(), storage, fanout, metrics, log, options.botDelayMs ?? 400);
   chat.bot = bot;
@@ -119,6 +131,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
     log,
     uploadsDir,
     uploads,
+    limitStore: fanout instanceof RedisFanout ? redisLimitStore(fanout.redis) : undefined,
     origins,
   };
   const demoUsers = await seedUsers(storage, options, log);

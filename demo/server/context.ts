@@ -9,6 +9,7 @@ import type { Metrics } from './metrics.js';
 import type { RateLimitOptions, ServerOptions } from './options.js';
 import type { Fanout } from './realtime/fanout.js';
 import type { Hub } from './realtime/hub.js';
+import type { Store } from 'express-rate-limit';
 import type { ChatStorage } from './storage/storage.js';
 import type { UploadStore } from './storage/upload-store.js';
 
@@ -27,6 +28,11 @@ export interface AppContext {
   uploadsDir: string;
   /** The bytes of uploads: files on SQLite, rows on PostgreSQL. */
   uploads: UploadStore;
+  /**
+   * With Redis, a rate-limit store shared by every instance (keys prefixed with `name`); without,
+   * undefined: each limiter counts in memory.
+   */
+  limitStore: ((name: string) => Store) | undefined;
   /** Allowed origins; '*' allows any. */
   origins: string[] | '*';
 }

@@ -31,6 +31,8 @@ export interface ServerOptions {
   databaseUrl?: string;
   jwtSecret?: string;
   redisUrl?: string;
+  /** With Redis: how soon the sockets of a crashed instance stop counting for presence (default 20 s). */
+  presenceTtlMs?: number;
   /** CORS and socket Origin allow-list; default any origin ('*'). */
   allowedOrigins?: string[] | '*';
   /** Create alice/bob/carol on an empty database (default true). */

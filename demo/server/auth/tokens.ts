@@ -18,9 +18,21 @@ export const REFRESH_GRACE_MS = 30_000;
 /** Why a token was refused; routes map it to 401 `token_not_valid`. */
 export class TokenError extends Error {}
 
-/** The secret from the option/`JWT_SECRET`, else one generated once into the data folder. */
-export function loadSecret(dataDir: string, given: string | undefined, log: Logger): Uint8Array {
+/**
+ * The secret from the option/`JWT_SECRET`, else one generated once: into `shared` when given (the
+ * PostgreSQL store keeps it in the database, so every instance signs alike), or the data folder.
+ */
+export async function loadSecret(
+  dataDir: string,
+  given: string | undefined,
+  log: Logger,
+  shared?: (candidate: string) => Promise<string>,
+): Promise<Uint8Array> {
   if (given) return new TextEncoder().encode(given);
+  if (shared) {
+    log.warn('JWT_SECRET is not set: using a secret generated into the database; set JWT_SECRET in production');
+    return new TextEncoder().encode(await shared(randomBytes(48).toString('base64url')));
+  }
   const file = join(dataDir, 'jwt-secret');
   if (!existsSync(file)) {
     writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });

@@ -55,9 +55,15 @@ export function cors(origins: string[] | '*'): RequestHandler {
   };
 }
 
-/** Writes per user (after auth); generous enough for a 50-message burst in 15 s. */
-export function writeLimiter(ctx: AppContext): RequestHandler {
+/**
+ * Writes per user (after auth); generous enough for a 50-message burst in 15 s. `name` keeps apart
+ * budgets that must not drain each other; with Redis the budget is shared by every instance.
+ */
+export function writeLimiter(ctx: AppContext, name = 'writes'): RequestHandler {
   return rateLimit({
+    store: ctx.limitStore?.(name),
+    // A Redis outage must not stop writes: the limit is lifted until it is back.
+    passOnStoreError: true,
     windowMs: ctx.limits.writeWindowMs,
     limit: ctx.limits.writes,
     standardHeaders: 'draft-7',

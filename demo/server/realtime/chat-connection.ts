@@ -49,7 +49,7 @@ export class ChatConnection implements HubMember {
     // `hello` is the first job of the frame queue: frames that arrive meanwhile wait behind it.
     const greeted = ctx.storage.lastSeq(this.conversationId).then((lastSeq) => {
       if (this.ws.readyState !== this.ws.OPEN) return false;
-      ctx.hub.add(this);
+      ctx.hub.add(this, lastSeq);
       this.send({ type: 'hello', connection_id: this.id, user: this.user, last_seq: lastSeq });
       return true;
     });

@@ -25,6 +25,12 @@ export interface FanoutEvent {
 
 export class Hub {
   private readonly rooms = new Map<Id, Set<HubMember>>();
+  /**
+   * Per conversation with sockets here: the seq up to which its sockets have every message. Held
+   * still while the fan-out is cut off (`holdSeqs`): what is delivered meanwhile may have gaps.
+   */
+  private readonly seqs = new Map<Id, number>();
+  private held = false;
 
   constructor(
     private readonly metrics: Metrics,
@@ -32,16 +38,31 @@ export class Hub {
     private readonly onDelivered: (conversationId: Id, userId: Id, seq: number) => void,
   ) {}
 
-  add(member: HubMember): void {
+  /** Adds a socket that was told the conversation's messages up to `seq` (its `hello`). */
+  add(member: HubMember, seq = 0): void {
     let room = this.rooms.get(member.conversationId);
     if (!room) this.rooms.set(member.conversationId, (room = new Set()));
     room.add(member);
+    this.seqs.set(member.conversationId, Math.max(this.seqs.get(member.conversationId) ?? 0, seq));
+  }
+
+  /** Conversations with sockets here, each with the seq up to which its sockets have every message. */
+  roomSeqs(): [Id, number][] {
+    return [...this.rooms.keys()].map((id) => [id, this.seqs.get(id) ?? 0]);
+  }
+
+  /** The fan-out lost events from other instances: stop raising `roomSeqs` until the catch-up is done. */
+  holdSeqs(held: boolean): void {
+    this.held = held;
   }
 
   remove(member: HubMember): void {
     const room = this.rooms.get(member.conversationId);
     room?.delete(member);
-    if (room?.size === 0) this.rooms.delete(member.conversationId);
+    if (room?.size === 0) {
+      this.rooms.delete(member.conversationId);
+      this.seqs.delete(member.conversationId);
+    }
   }
 
   members(): HubMember[] {
@@ -64,6 +85,7 @@ export class Hub {
       }
     }
     if (msg?.seq !== undefined) {
+      if (!this.held) this.seqs.set(event.conversationId, Math.max(this.seqs.get(event.conversationId) ?? 0, msg.seq));
       for (const userId of deliveredTo) this.onDelivered(event.conversationId, userId, msg.seq);
     }
   }

@@ -1,7 +1,11 @@
 /**
  * Fan-out through Redis pub/sub, so several instances sharing one database behave as one:
- * messages, typing, read receipts and presence cross instances. Presence counts live in a Redis
- * hash so "first socket opened" and "last socket closed" hold across the whole cluster.
+ * messages, typing, read receipts and presence cross instances (presence: `redis-presence.ts`).
+ *
+ * Redis is only the fast path; the database and `sync` by seq are the truth. While Redis is away a
+ * publish fails at once (no queue of stale events) and local sockets still get local events. When
+ * the subscriber is back, `onResume` runs so the instance can send its sockets what they missed
+ * from the database (`app.ts` does), and fan-out goes on by itself.
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -9,31 +13,77 @@ import type { Id } from '../../../src/types.js';
 import type { Logger } from '../logger.js';
 import type { Fanout } from './fanout.js';
 import type { FanoutEvent, Hub } from './hub.js';
+import { RedisPresence } from './redis-presence.js';
 
 const CHANNEL = 'parley:events';
 
+export interface RedisFanoutOptions {
+  /** How long a crashed instance's sockets still count for presence (default 20 s). */
+  presenceTtlMs?: number;
+  /** A user's last socket was on an instance that died: announce `user_left`. */
+  onPresenceLost: (conversationId: Id, userId: Id) => void;
+  /**
+   * Redis is reachable again after an outage: local sockets may have missed remote events. Settle
+   * once the hub's sockets have been sent what they missed (the hub then tracks seqs again).
+   */
+  onResume: () => Promise<unknown>;
+}
+
 export class RedisFanout implements Fanout {
   private readonly origin = randomUUID();
-  private readonly pub: Redis;
+  /** Also serves the shared rate limits (`http/rate-limit-store.ts`). */
+  readonly redis: Redis;
   private readonly sub: Redis;
+  private readonly presenceCounts: RedisPresence;
+  private down = false;
+  private closing = false;
 
   private constructor(
     url: string,
     private readonly hub: Hub,
     private readonly log: Logger,
+    opts: RedisFanoutOptions,
   ) {
-    this.pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    this.redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     this.sub = new Redis(url, { lazyConnect: true });
-    for (const c of [this.pub, this.sub])
+    for (const c of [this.redis, this.sub])
       c.on('error', (err: Error) => this.log.warn({ err: err.message }, 'redis connection error'));
+    this.sub.on('close', () => {
+      if (this.down || this.closing) return;
+      this.log.warn('redis subscriber disconnected: fan-out paused until it is back');
+      this.down = true;
+      hub.holdSeqs(true);
+    });
+    this.sub.on('ready', () => {
+      if (!this.down) return;
+      this.down = false;
+      this.log.info('redis is back: fan-out resumed');
+      void this.presenceCounts.start().catch(() => undefined);
+      void opts.onResume().finally(() => {
+        if (!this.down) hub.holdSeqs(false);
+      });
+    });
+    this.presenceCounts = new RedisPresence(
+      this.redis,
+      this.origin,
+      opts.presenceTtlMs ?? 20_000,
+      opts.onPresenceLost,
+      (err) => this.log.debug({ err: err.message }, 'presence heartbeat failed'),
+    );
   }
 
   /** Connects both clients and subscribes; rejects if Redis cannot be reached. */
-  static async connect(url: string, hub: Hub, log: Logger): Promise<RedisFanout> {
-    const f = new RedisFanout(url, hub, log);
-    await Promise.all([f.pub.connect(), f.sub.connect()]);
-    f.sub.on('message', (_channel: string, raw: string) => f.receive(raw));
-    await f.sub.subscribe(CHANNEL);
+  static async connect(url: string, hub: Hub, log: Logger, opts: RedisFanoutOptions): Promise<RedisFanout> {
+    const f = new RedisFanout(url, hub, log, opts);
+    try {
+      await Promise.all([f.redis.connect(), f.sub.connect()]);
+      f.sub.on('message', (_channel: string, raw: string) => f.receive(raw));
+      await f.sub.subscribe(CHANNEL);
+      await f.presenceCounts.start();
+    } catch (err) {
+      await f.close();
+      throw err;
+    }
     return f;
   }
 
@@ -48,19 +98,19 @@ export class RedisFanout implements Fanout {
 
   publish(event: FanoutEvent): void {
     this.hub.deliver(event);
-    this.pub.publish(CHANNEL, JSON.stringify({ origin: this.origin, event })).catch((err: Error) => {
-      this.log.error({ err: err.message }, 'redis publish failed');
+    this.redis.publish(CHANNEL, JSON.stringify({ origin: this.origin, event })).catch((err: Error) => {
+      this.log.warn({ err: err.message }, 'redis publish failed (the other instances catch up from the database)');
     });
   }
 
-  async presence(conversationId: Id, userId: Id, delta: 1 | -1): Promise<number> {
-    const key = `parley:presence:${conversationId}`;
-    const n = await this.pub.hincrby(key, userId, delta);
-    if (n <= 0) await this.pub.hdel(key, userId);
-    return Math.max(0, n);
+  presence(conversationId: Id, userId: Id, delta: 1 | -1): Promise<number> {
+    return this.presenceCounts.change(conversationId, userId, delta);
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.sub.quit(), this.pub.quit()]);
+    this.closing = true;
+    await this.presenceCounts.stop().catch(() => undefined);
+    this.sub.disconnect();
+    this.redis.disconnect();
   }
 }

@@ -16,6 +16,9 @@ export function authRoutes(ctx: AppContext): Router {
     windowMs: ctx.limits.loginWindowMs,
     limit: ctx.limits.loginFailures,
     skipSuccessfulRequests: true,
+    // With Redis the failures count across every instance; a Redis outage lifts the limit meanwhile.
+    store: ctx.limitStore?.('login'),
+    passOnStoreError: true,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     keyGenerator: (req) => `${String(bodyOf(req).username ?? '').toLowerCase()}|${ipKeyGenerator(req.ip ?? '')}`,

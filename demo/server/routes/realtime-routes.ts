@@ -36,7 +36,7 @@ export function realtimeRoutes(ctx: AppContext, writeLimit: RequestHandler): Rou
 
   // Each ticket is a database write: limited per user too, on a budget of its own so a burst of
   // messages never keeps the socket from reconnecting.
-  r.post('/ws-ticket/', writeLimiter(ctx), async (req, res) => {
+  r.post('/ws-ticket/', writeLimiter(ctx, 'tickets'), async (req, res) => {
     const conversationId = bodyId(bodyOf(req), 'conversation_id', true)!;
     const user = userOf(res);
     await ctx.chat.requireParticipant(conversationId, user.id);

@@ -14,6 +14,8 @@ export interface OpenedStorage {
   storage: ChatStorage;
   uploads: UploadStore;
   engine: 'sqlite' | 'postgres';
+  /** Where a generated JWT secret is kept when none is configured: a database row every instance reads, or a file. */
+  sharedSecret?: (candidate: string) => Promise<string>;
 }
 
 /** True for a URL that names a PostgreSQL database. */
@@ -31,7 +33,12 @@ export async function openStorage(opts: {
     throw new Error('DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite database)');
   if (isPostgresUrl(opts.databaseUrl)) {
     const storage = await openPgStorage(opts.databaseUrl, { botName: opts.botName });
-    return { storage, uploads: new PgUploads(storage.pool), engine: 'postgres' };
+    return {
+      storage,
+      uploads: new PgUploads(storage.pool),
+      engine: 'postgres',
+      sharedSecret: (candidate) => storage.sharedSecret(candidate),
+    };
   }
   const storage = openSqliteStorage(join(opts.dataDir, 'parley.db'), { botName: opts.botName });
   return { storage, uploads: new DiskUploads(opts.uploadsDir), engine: 'sqlite' };

@@ -19,6 +19,10 @@ const MIGRATIONS: string[] = [
     data        BYTEA NOT NULL
   );
   CREATE INDEX chat_message_created ON chat_message (created_at);
+  CREATE TABLE parley_setting (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
   `,
 ];
 

@@ -359,6 +359,15 @@ export class PgStorage implements ChatStorage {
     await this.pool.query('UPDATE auth_refresh_token SET revoked = 1 WHERE family = $1', [family]);
   }
 
+  /** The JWT secret every instance shares when none is configured: `candidate`, unless one is stored already. */
+  async sharedSecret(candidate: string): Promise<string> {
+    await this.pool.query(
+      "INSERT INTO parley_setting (name, value) VALUES ('jwt_secret', $1) ON CONFLICT (name) DO NOTHING",
+      [candidate],
+    );
+    return (await this.one("SELECT value FROM parley_setting WHERE name = 'jwt_secret'"))!.value as string;
+  }
+
   /** PostgreSQL is backed up with its own tools: `pg_dump` (see the README, "Scaling out"). */
   async backup(): Promise<void> {
     throw new Error('backups of a PostgreSQL store are made with pg_dump');

@@ -1,60 +1,19 @@
 /**
- * Two server instances sharing one database and a REAL Redis behave as one. Uses REDIS_URL when
- * set; otherwise spawns its own `redis-server` on a free port (and fails clearly if the binary is
- * missing: this test is never skipped).
+ * Two server instances sharing one database and a REAL Redis (`redis-process.ts`) behave as one.
+ * On SQLite they share the data dir (one file); on PostgreSQL each has a data dir of its own and
+ * they share nothing but the database and Redis.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer as createNetServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { TestSocket, call, login, post, startServer, tempDir, type TestServer } from './helpers.js';
-
-async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
-
-async function startRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => undefined };
-  const bin = process.env.REDIS_SERVER ?? 'redis-server';
-  if (spawnSync(bin, ['--version']).error) {
-    throw new Error(
-      `redis-server not found (${bin}): install it (apt-get install redis-server) or set REDIS_URL; this test needs a real Redis`,
-    );
-  }
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    bin,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
-  });
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
+import { startRedis, type RedisProcess } from './redis-process.js';
+import { ENGINE, databaseUrlFor } from './test-database.js';
 
 describe('two instances with Redis', () => {
-  let redis: { url: string; stop: () => Promise<void> };
+  let redis: RedisProcess;
   let a: TestServer;
   let b: TestServer;
-  let cleanup: () => void;
+  let cleanup: () => Promise<void>;
   let alice: string;
   let bob: string;
   let conv: string;
@@ -62,9 +21,15 @@ describe('two instances with Redis', () => {
   before(async () => {
     redis = await startRedis();
     const tmp = tempDir();
-    cleanup = tmp.cleanup;
+    const other = tempDir();
+    cleanup = async () => (await tmp.cleanup(), await other.cleanup());
     a = await startServer({ dataDir: tmp.dir, redisUrl: redis.url, botDelayMs: 20 }, true);
-    b = await startServer({ dataDir: tmp.dir, redisUrl: redis.url, botDelayMs: 20 }, true);
+    b = await startServer(
+      ENGINE === 'postgres'
+        ? { dataDir: other.dir, databaseUrl: await databaseUrlFor(tmp.dir), redisUrl: redis.url, botDelayMs: 20 }
+        : { dataDir: tmp.dir, redisUrl: redis.url, botDelayMs: 20 },
+      true,
+    );
     alice = (await login(a.url, 'alice')).token;
     bob = (await login(b.url, 'bob')).token;
     conv = (await post(a.url, alice, 'shared')).conversation_id;
@@ -76,7 +41,7 @@ describe('two instances with Redis', () => {
   after(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await redis?.stop();
-    cleanup?.();
+    await cleanup?.();
   });
 
   test("they deliver each other's messages, typing, read receipts and presence", async () => {
