@@ -82,7 +82,9 @@ export class UploadsController implements ReactiveController {
                 ? t.uploadTooLarge(file.name)
                 : status === 415
                   ? t.uploadWrongType(file.name)
-                  : t.uploadFailed(file.name);
+                  : status !== undefined && status >= 500 && client.backend === 'seed'
+                    ? t.uploadUnsupported(file.name)
+                    : t.uploadFailed(file.name);
             this.#set([...this.items]);
             this.context.error(error);
           },

@@ -23,6 +23,8 @@ export interface Strings {
   cancelUpload: (name: string) => string;
   uploading: (name: string) => string;
   uploadFailed: (name: string) => string;
+  /** A seed backend answers every valid upload with a server error (PROTOCOL §6). */
+  uploadUnsupported: (name: string) => string;
   uploadTooLarge: (name: string) => string;
   uploadWrongType: (name: string) => string;
   dropFiles: string;
@@ -75,6 +77,7 @@ const en: Strings = {
   cancelUpload: (name) => `Cancel upload of ${name}`,
   uploading: (name) => `Uploading ${name}`,
   uploadFailed: (name) => `Could not upload ${name}`,
+  uploadUnsupported: (name) => `Could not upload ${name}: this server does not accept files`,
   uploadTooLarge: (name) => `${name} is too large: the limit is 10 MB`,
   uploadWrongType: (name) => `${name} is not allowed: only images (JPEG, PNG, GIF, WebP) and PDF files`,
   dropFiles: 'Drop files to attach',
@@ -128,6 +131,7 @@ const ar: Partial<Strings> = {
   cancelUpload: (name) => `إلغاء رفع ${name}`,
   uploading: (name) => `جارٍ رفع ${name}`,
   uploadFailed: (name) => `تعذّر رفع ${name}`,
+  uploadUnsupported: (name) => `تعذّر رفع ${name}: هذا الخادم لا يقبل الملفات`,
   uploadTooLarge: (name) => `${name} كبير جدًا: الحد 10 ميغابايت`,
   uploadWrongType: (name) => `${name} غير مسموح: الصور (JPEG وPNG وGIF وWebP) وملفات PDF فقط`,
   dropFiles: 'أفلت الملفات لإرفاقها',

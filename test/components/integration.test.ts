@@ -5,31 +5,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../components/elements.js';
 import type { ParleyChat } from '../../components/elements.js';
 import { startMockServer, type MockServer } from '../support/mock-server.js';
-import { $, animationsDone, bubbles } from './support/helpers.js';
-
-/** Resolves once `predicate` holds for the element's shadow DOM (checked on every DOM change). */
-function until(el: ParleyChat, predicate: (root: ShadowRoot) => boolean): Promise<void> {
-  const root = el.shadowRoot!;
-  if (predicate(root)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const observer = new MutationObserver(() => {
-      if (predicate(root)) {
-        observer.disconnect();
-        resolve();
-      }
-    });
-    observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
-  });
-}
-
-async function signIn(el: ParleyChat, username = 'alice', password = 'alice123'): Promise<void> {
-  const root = el.shadowRoot!;
-  await until(el, (r) => !!r.querySelector('form[part="login"]'));
-  $<HTMLInputElement>(root, 'input[name="username"]').value = username;
-  $<HTMLInputElement>(root, 'input[name="password"]').value = password;
-  $<HTMLFormElement>(root, 'form[part="login"]').requestSubmit();
-  await until(el, (r) => !!r.querySelector('[part="input"]'));
-}
+import { $, animationsDone, bubbles, signIn, until } from './support/helpers.js';
 
 describe('<parley-chat> with the real client against the protocol fake', () => {
   let server: MockServer;

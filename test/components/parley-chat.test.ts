@@ -206,6 +206,27 @@ describe('<parley-chat>', () => {
     expect(root.querySelectorAll('[part="prompt"]')).to.have.length(0);
   });
 
+  it('shows no prompt chips while the history of a returning user loads, nor after it has', async () => {
+    const client = new FakeClient({ authenticated: true });
+    client.conversations = [conversation('9', 'Newest')];
+    let release!: () => void;
+    const history = new Promise<void>((resolve) => (release = resolve));
+    // Like the real client: the conversation is announced first, its history arrives after.
+    const announce = client.connect.bind(client);
+    client.connect = async (id) => {
+      await announce(id);
+      await history;
+      client.receive({ text: 'asked last week', type: 'user', own: true });
+    };
+    const { el, root } = await mountChat(client, { open: true });
+    expect(root.querySelector('[part="input"]')).to.not.equal(null);
+    expect(root.querySelectorAll('[part="prompt"]')).to.have.length(0);
+    release();
+    await settle(el);
+    expect(root.querySelectorAll('[part~="message"]')).to.have.length(1);
+    expect(root.querySelectorAll('[part="prompt"]')).to.have.length(0);
+  });
+
   it('resumes the newest conversation on load and fires parley-conversation-change', async () => {
     const client = new FakeClient({ authenticated: true });
     client.conversations = [conversation('9', 'Newest'), conversation('3', 'Older')];

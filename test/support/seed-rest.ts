@@ -103,7 +103,7 @@ export async function routeSeed(ctx: SeedRestContext, args: RouteArgs): Promise<
   const token = bearer(request);
   if (!token) return notAuthenticated();
   const username = state.authenticate(token);
-  if (!username) return tokenNotValid();
+  if (!username) return tokenNotValid(state.refresh.has(token));
   const me = state.user(username)!;
 
   if (path === '/api/auth/me' && method === 'GET')

@@ -132,13 +132,19 @@ const REALM = { 'www-authenticate': 'Bearer realm="api"' };
 export const notAuthenticated = (): Response =>
   drf({ detail: 'Authentication credentials were not provided.' }, 401, REALM);
 
-/** 401 for a bad, expired or wrong-type token: simplejwt cannot tell them apart. */
-export const tokenNotValid = (): Response =>
+/** 401 for a bad or expired token (simplejwt cannot tell them apart), or a refresh token as bearer. */
+export const tokenNotValid = (wrongType = false): Response =>
   drf(
     {
       detail: 'Given token not valid for any token type',
       code: 'token_not_valid',
-      messages: [{ token_class: 'AccessToken', token_type: 'access', message: 'Token is invalid or expired' }],
+      messages: [
+        {
+          token_class: 'AccessToken',
+          token_type: 'access',
+          message: wrongType ? 'Token has wrong type' : 'Token is invalid or expired',
+        },
+      ],
     },
     401,
     REALM,

@@ -35,3 +35,27 @@ export const $ = <T extends Element = HTMLElement>(root: ShadowRoot, selector: s
 };
 
 export const bubbles = (root: ShadowRoot) => [...root.querySelectorAll<HTMLElement>('[part~="message"]')];
+
+/** Resolves once `predicate` holds for the element's shadow DOM (checked on every DOM change). */
+export function until(el: ParleyChat, predicate: (root: ShadowRoot) => boolean): Promise<void> {
+  const root = el.shadowRoot!;
+  if (predicate(root)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      if (predicate(root)) {
+        observer.disconnect();
+        resolve();
+      }
+    });
+    observer.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+}
+
+export async function signIn(el: ParleyChat, username = 'alice', password = 'alice123'): Promise<void> {
+  const root = el.shadowRoot!;
+  await until(el, (r) => !!r.querySelector('form[part="login"]'));
+  $<HTMLInputElement>(root, 'input[name="username"]').value = username;
+  $<HTMLInputElement>(root, 'input[name="password"]').value = password;
+  $<HTMLFormElement>(root, 'form[part="login"]').requestSubmit();
+  await until(el, (r) => !!r.querySelector('[part="input"]'));
+}
