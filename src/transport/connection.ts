@@ -135,10 +135,23 @@ export class Connection {
 
   #listen(): void {
     this.#unlisten ??= listenToPage({
-      online: () => this.retryNow(),
+      online: () => this.#nudge(),
       offline: () => this.#goOffline(),
-      visible: () => this.retryNow(),
+      visible: () => this.#nudge(),
     });
+  }
+
+  /**
+   * `online`, or the page became visible: a hint, not a command. Back from offline, or after one
+   * failure, the socket is tried at once; while it keeps failing (fallback, or two failed
+   * handshakes) the scheduled retry stands. Either way the backoff is not reset, so a storm of
+   * hints (tab switching, a flapping network) never turns into a storm of connections.
+   */
+  #nudge(): void {
+    const status = this.#state.status;
+    if (!this.#conversationId || this.isOpen || status === 'closed' || status === 'connecting') return;
+    if (status !== 'offline' && (this.#fallback || this.#failures >= 2)) return;
+    void this.#connect();
   }
 
   #goOffline(): void {

@@ -49,6 +49,7 @@ describe('a seed-only backend', () => {
     const png = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'dot.png', { type: 'image/png' });
     const attachment = await client.uploadAttachment(png);
     await client.send('', { attachmentId: attachment.attachment_id });
+    await until(() => server.requestsTo('/api/user-response/').length > 0, 'the send delivered');
     const [sent] = server.requestsTo('/api/user-response/');
     expect(sent!.status).to.equal(201);
     expect(sent!.body).to.include({ attachment_id: attachment.attachment_id });
