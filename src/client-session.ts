@@ -18,9 +18,10 @@ export function onUserChange(p: ClientParts, change: SessionChange): void {
     if (p.connection.state.status !== 'closed' && p.connection.state.status !== 'idle') p.connection.stop();
     p.store.clear();
     p.typing.clear();
-    p.ownTyping.stop();
     if (p.ctx.user?.username !== change.username) p.ctx.user = null;
+    // Before the typing stop: it must not reach the previous user's conversation any more.
     p.setConversation(null);
+    p.ownTyping.stop();
   }
   const owner = p.scope.owner;
   void p.outbox.setOwner(owner).then((entries) => {

@@ -201,7 +201,12 @@ export function wireClient(options: ChatClientOptions, hooks: ClientHooks): Clie
       return conversationId;
     },
     onFailed: (entry) => p.store.setLocalStatus(entry.conversationId, entry.clientId, 'failed', entry.failure),
-    onGone: (entry) => p.store.remove(entry.conversationId, entry.clientId),
+    // Discarded or delivered by another tab: the bubble goes; if it was delivered, the stored copy
+    // comes with the catch-up (or when the conversation is next opened).
+    onGone: (entry) => {
+      p.store.remove(entry.conversationId, entry.clientId);
+      if (entry.conversationId === ctx.conversationId) void p.sync.catchUp(entry.conversationId);
+    },
     onError,
   });
   p.scope = new SessionScope({

@@ -1,6 +1,7 @@
 /** The default outbox storage: IndexedDB through idb-keyval, one object store keyed by client id. */
 import { clear, createStore, del, promisifyRequest, set, values, type UseStore } from 'idb-keyval';
-import { claimable, type OutboxEntry, type OutboxStorage } from './outbox-entry.js';
+import { claimable } from './claim.js';
+import type { OutboxEntry, OutboxStorage } from './outbox-entry.js';
 import { memoryOutboxStorage } from './memory-storage.js';
 
 /**

@@ -1,5 +1,6 @@
 /** An outbox storage in memory: for tests, and where IndexedDB is missing or failing. */
-import { claimable, type OutboxEntry, type OutboxStorage } from './outbox-entry.js';
+import { claimable } from './claim.js';
+import type { OutboxEntry, OutboxStorage } from './outbox-entry.js';
 
 /** Keeps entries in a Map; pass the same instance to a second client to simulate a reload. */
 export function memoryOutboxStorage(initial: Iterable<OutboxEntry> = []): OutboxStorage {

@@ -71,11 +71,6 @@ export interface OutboxStorage {
   claim?(clientId: string, by: string, now: number, until: number): Promise<OutboxEntry | 'busy' | null>;
 }
 
-/** The claim rule shared by every storage: free, ours, or expired. */
-export function claimable(entry: OutboxEntry, by: string, now: number): boolean {
-  return !entry.claim || entry.claim.by === by || entry.claim.until <= now;
-}
-
 /** The owner key of a (server, user) pair. */
 export function ownerKey(apiUrl: string, username: string): string {
   return `${apiUrl.replace(/\/$/, '')} ${username}`;

@@ -7,7 +7,9 @@
  * never loaded, shown or sent. Before each attempt it claims the entry in storage, so an entry
  * discarded or delivered by another tab is dropped instead of sent again.
  */
-import { AuthError, HttpError, ParleyError, ValidationError } from '../errors.js';
+import { AuthError, HttpError, ParleyError } from '../errors.js';
+import { claimEntry } from './claim.js';
+import { isPermanent } from './permanent-error.js';
 import type { Timing } from '../timing.js';
 import type { Id } from '../types.js';
 import type { Logger } from '../util/log.js';
@@ -34,17 +36,6 @@ export interface OutboxDeps {
   /** The entry left this outbox without being delivered by it (discarded or sent by another tab). */
   onGone(entry: OutboxEntry): void;
   onError(error: ParleyError): void;
-}
-
-/** Errors that will not go away by trying again: 4xx other than 401/408/429, validation, too big. */
-export function isPermanent(error: unknown): boolean {
-  if (error instanceof ValidationError) return true;
-  if (error instanceof AuthError) return false;
-  if (error instanceof HttpError) {
-    const s = error.status ?? 0;
-    return s >= 400 && s < 500 && s !== 408 && s !== 429;
-  }
-  return error instanceof ParleyError && error.code === 'too_big';
 }
 
 export class Outbox {
@@ -270,23 +261,9 @@ export class Outbox {
     }
   }
 
-  /**
-   * Takes the entry for this tab in storage for `leaseMs` (0: lets go of it); storages without
-   * claims hand it over as it is.
-   */
-  async #claim(
-    entry: QueuedOutboxEntry,
-    leaseMs = this.#deps.timing.claimLeaseMs,
-  ): Promise<OutboxEntry | 'busy' | null> {
-    const { storage } = this.#deps;
-    if (!storage.claim) return entry;
-    const now = Date.now();
-    try {
-      return await storage.claim(entry.clientId, this.#id, now, now + leaseMs);
-    } catch (error) {
-      this.#deps.log('outbox claim failed', String(error));
-      return entry;
-    }
+  /** Takes the entry for this tab in storage for `leaseMs` (0: lets go of it). */
+  #claim(entry: QueuedOutboxEntry, leaseMs = this.#deps.timing.claimLeaseMs): Promise<OutboxEntry | 'busy' | null> {
+    return claimEntry(this.#deps.storage, entry, this.#id, leaseMs, this.#deps.log);
   }
 
   /** The first send created `conversationId`: every entry still waiting for a new conversation joins it. */

@@ -8,7 +8,7 @@ import type { Timing } from '../timing.js';
 import type { ClientFrame, HelloFrame, Id, ServerFrame } from '../types.js';
 import type { Logger } from '../util/log.js';
 import { backoffDelay } from './backoff.js';
-import { listenToPage } from './page-signals.js';
+import { hintTriesNow, listenToPage } from './page-signals.js';
 import { WebSocketTransport } from './websocket-transport.js';
 
 export interface ConnectionDeps {
@@ -141,17 +141,10 @@ export class Connection {
     });
   }
 
-  /**
-   * `online`, or the page became visible: a hint, not a command. Back from offline, or after one
-   * failure, the socket is tried at once; while it keeps failing (fallback, or two failed
-   * handshakes) the scheduled retry stands. Either way the backoff is not reset, so a storm of
-   * hints (tab switching, a flapping network) never turns into a storm of connections.
-   */
+  /** `online`, or the page became visible: a hint, not a command (see `hintTriesNow`). */
   #nudge(): void {
-    const status = this.#state.status;
-    if (!this.#conversationId || this.isOpen || status === 'closed' || status === 'connecting') return;
-    if (status !== 'offline' && (this.#fallback || this.#failures >= 2)) return;
-    void this.#connect();
+    const state = { status: this.#state.status, fallback: this.#fallback, failures: this.#failures };
+    if (this.#conversationId && !this.isOpen && hintTriesNow(state)) void this.#connect();
   }
 
   #goOffline(): void {
