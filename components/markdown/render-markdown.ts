@@ -44,12 +44,11 @@ function block(t: Block, o: MarkdownOptions, tight: boolean): Piece {
     case 'hr':
       return html`<hr />`;
     case 'list': {
-      const items = t.items.map(
-        (item) =>
-          html`<li>
-            ${item.checked === null ? nothing : item.checked ? '\u2611 ' : '\u2610 '}${blocks(item.tokens, o, item.tokens.length === 1)}
-          </li>`,
-      );
+      // One line: whitespace inside <li> would become part of the item's text.
+      const items = t.items.map((item) => {
+        const box = item.checked === null ? nothing : item.checked ? '\u2611 ' : '\u2610 ';
+        return html`<li>${box}${blocks(item.tokens, o, item.tokens.length === 1)}</li>`;
+      });
       return t.ordered
         ? html`<ol start=${t.start === 1 ? nothing : t.start}>
             ${items}
