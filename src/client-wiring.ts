@@ -6,12 +6,17 @@ import * as authApi from './api/auth.js';
 import { postTyping } from './api/chat.js';
 import { Http } from './api/http.js';
 import { memoryCredentials } from './auth/credentials.js';
+import { prepareSocketReauth } from './auth/socket-reauth.js';
 import { TokenManager } from './auth/token-manager.js';
+import { adoptNewConversation, onUserChange } from './client-session.js';
 import type { ChatClientOptions } from './client-options.js';
 import { Emitter, type ClientEvents } from './events.js';
 import { Delivery } from './outbox/delivery.js';
+import { fallbackOutboxStorage } from './outbox/fallback-storage.js';
 import { idbOutboxStorage } from './outbox/idb-storage.js';
+import { NEW_CONVERSATION } from './outbox/outbox-entry.js';
 import { Outbox } from './outbox/outbox.js';
+import { SessionScope } from './session-scope.js';
 import { ConversationSync } from './store/conversation-sync.js';
 import { MessageStore } from './store/message-store.js';
 import { OwnTyping } from './store/own-typing.js';
@@ -30,9 +35,18 @@ export interface ClientContext {
   destroyed: boolean;
 }
 
+/** What the client class lends the layers. */
+export interface ClientHooks {
+  /** Follows a conversation (socket, first page): the one the first queued send just created. */
+  follow(conversationId: Id): Promise<void>;
+}
+
 /** Every layer of one client. */
 export interface ClientParts {
   ctx: ClientContext;
+  apiUrl: string;
+  timing: Timing;
+  scope: SessionScope;
   events: Emitter<ClientEvents>;
   tokens: TokenManager;
   http: Http;
@@ -47,11 +61,13 @@ export interface ClientParts {
   poller: Poller;
   /** The current user's best display name. */
   displayName(): string;
+  /** Changes the current conversation and emits `conversation`. */
+  setConversation(id: Id | null): void;
   /** Removes the window listeners. */
   unlisten(): void;
 }
 
-export function wireClient(options: ChatClientOptions): ClientParts {
+export function wireClient(options: ChatClientOptions, hooks: ClientHooks): ClientParts {
   const ctx: ClientContext = { conversationId: null, user: null, destroyed: false };
   const timing: Timing = { ...DEFAULT_TIMING, ...options.timing };
   const random = options.random ?? Math.random;
@@ -62,7 +78,15 @@ export function wireClient(options: ChatClientOptions): ClientParts {
   const onError = (error: ClientEvents['error']): void => emit('error', error);
   const credentials = options.credentials ?? memoryCredentials();
   const apiUrl = options.apiUrl ?? globalThis.location?.origin ?? '';
-  const p = { ctx, events } as ClientParts;
+  const p = { ctx, events, apiUrl, timing } as ClientParts;
+  const unavailable = (store: 'credentials' | 'outbox') => (error: unknown) =>
+    queueMicrotask(() => emit('storage-unavailable', { store, error }));
+  credentials.onUnavailable?.(unavailable('credentials'));
+  p.setConversation = (id) => {
+    if (id === ctx.conversationId) return;
+    ctx.conversationId = id;
+    emit('conversation', { conversationId: id });
+  };
   const isSeed = (): boolean => p.backend.seed === true;
   const openConversation = (): Id | null => (p.connection.isOpen ? ctx.conversationId : null);
   const sendFrame: Connection['send'] = (frame) => p.connection.send(frame);
@@ -75,6 +99,7 @@ export function wireClient(options: ChatClientOptions): ClientParts {
     callRefresh: (refresh) => authApi.refresh(p.http, refresh),
     onExpired: (reason) => {
       if (p.connection.state.status !== 'closed') p.connection.stop('auth-expired');
+      p.scope.update('expired');
       emit('auth-expired', { reason });
     },
     log: logger('auth'),
@@ -100,6 +125,7 @@ export function wireClient(options: ChatClientOptions): ClientParts {
     botName,
     afterHttpSend: () => void p.poller.now(),
     fetchNew: (id) => p.sync.fetchNew(id),
+    created: (conversationId) => adoptNewConversation(p, hooks, conversationId),
   });
   p.sync = new ConversationSync({
     http: p.http,
@@ -122,6 +148,7 @@ export function wireClient(options: ChatClientOptions): ClientParts {
     async () => (ctx.conversationId ? p.sync.fetchNew(ctx.conversationId) : undefined),
     () => (isSeed() ? timing.seedPollMs : timing.pollMs),
     logger('poll'),
+    random,
   );
   p.ownTyping = new OwnTyping(
     (isTyping) => {
@@ -141,7 +168,12 @@ export function wireClient(options: ChatClientOptions): ClientParts {
     log: logger('socket'),
     socketUrl: (id) => p.backend.socketUrl(id),
     isSeed,
-    refreshAuth: async () => void (await p.tokens.refresh(credentials.get()?.token ?? options.token ?? null)),
+    refreshAuth: () =>
+      prepareSocketReauth({
+        tokenInUrl: isSeed,
+        renewable: () => !!credentials.get() || !!options.getToken,
+        refresh: async () => void (await p.tokens.refresh(credentials.get()?.token ?? null)),
+      }),
     authRejected: () => void p.tokens.expire('socket-rejected'),
     onState: (state) => emit('state', state),
     onFrame: (frame) => ctx.conversationId && p.sync.handleFrame(ctx.conversationId, frame),
@@ -149,6 +181,7 @@ export function wireClient(options: ChatClientOptions): ClientParts {
       if (hello) ctx.user ??= hello.user;
       // A seed's socket never pushes what was written over REST: poll while following, socket open or not.
       if (isSeed()) p.poller.start();
+      p.scope.update('identified');
       if (ctx.conversationId) void p.sync.catchUp(ctx.conversationId);
       p.outbox.kick();
     },
@@ -162,29 +195,49 @@ export function wireClient(options: ChatClientOptions): ClientParts {
     onNoWebSocket: onError,
   });
   p.outbox = new Outbox({
-    storage: options.storage ?? idbOutboxStorage(),
+    storage: fallbackOutboxStorage(options.storage ?? idbOutboxStorage(), unavailable('outbox')),
     timing,
     random,
     log: logger('outbox'),
     canDeliver: () => !ctx.destroyed && p.tokens.usable,
     // The backend's kind must be known first: a seed backend needs `bot-response` after a send.
     deliver: async (entry) => {
-      await p.backend.ensureKnown(entry.conversationId);
-      return p.delivery.deliver(entry);
+      const creates = entry.conversationId === NEW_CONVERSATION;
+      if (!creates) await p.backend.ensureKnown(entry.conversationId);
+      const conversationId = await p.delivery.deliver(entry);
+      if (creates) {
+        await p.backend.ensureKnown(conversationId);
+        if (isSeed()) void p.delivery.askBot(conversationId, entry.clientId);
+      }
+      return conversationId;
     },
     onFailed: (entry) => p.store.setLocalStatus(entry.conversationId, entry.clientId, 'failed', entry.failure),
+    // Discarded or delivered by another tab: the bubble goes; if it was delivered, the stored copy
+    // comes with the catch-up (or when the conversation is next opened).
+    onGone: (entry) => {
+      p.store.remove(entry.conversationId, entry.clientId);
+      if (entry.conversationId === ctx.conversationId) void p.sync.catchUp(entry.conversationId);
+    },
     onError,
   });
-  void p.outbox.loaded.then((entries) => {
-    for (const entry of entries) p.store.addPending(entry, p.displayName());
-    if (entries.length) p.outbox.kick();
+  p.scope = new SessionScope({
+    apiUrl,
+    // A built-in login names its user; a host token's user is known once `me()` or `hello` says.
+    username: () =>
+      credentials.get()?.username ?? (options.token || options.getToken ? (ctx.user?.username ?? null) : null),
+    changed: (next, previous, reason) => onUserChange(p, { username: next, previous, reason }),
   });
-  p.unlisten = () => {};
+  const unsubscribeSession = credentials.subscribe?.(() => p.scope.update('elsewhere')) ?? (() => {});
+  p.scope.update('restored');
+  p.unlisten = unsubscribeSession;
   const win = globalThis.window;
   if (win?.addEventListener) {
     const online = (): void => p.outbox.kick();
     win.addEventListener('online', online);
-    p.unlisten = () => win.removeEventListener('online', online);
+    p.unlisten = () => {
+      unsubscribeSession();
+      win.removeEventListener('online', online);
+    };
   }
   return p;
 }

@@ -3,15 +3,15 @@
  * connected in `client-wiring.ts`; each method here delegates to one of them.
  */
 import * as authApi from './api/auth.js';
-import { getBotPrompts, postRead, postUserResponse } from './api/chat.js';
+import { getBotPrompts, postRead } from './api/chat.js';
 import * as conversations from './api/conversations.js';
 import { getMessages, type MessagePageQuery } from './api/messages.js';
 import { uploadAttachment, type UploadOptions } from './api/uploads.js';
 import type { ChatClientOptions, SendOptions } from './client-options.js';
 import { wireClient, type ClientParts } from './client-wiring.js';
-import { HttpError, ValidationError } from './errors.js';
+import { AuthError, ValidationError } from './errors.js';
 import type { ChatMessage, ClientEvents, ConnectionState, TypingChange } from './events.js';
-import type { QueuedOutboxEntry } from './outbox/outbox-entry.js';
+import { NEW_CONVERSATION, type QueuedOutboxEntry } from './outbox/outbox-entry.js';
 import type { Attachment, BotPrompt, Conversation, ConversationPage, Id, Message, User } from './types.js';
 import { newClientId } from './util/ids.js';
 
@@ -29,7 +29,7 @@ export class ChatClient {
   readonly #p: ClientParts;
 
   constructor(options: ChatClientOptions = {}) {
-    this.#p = wireClient(options);
+    this.#p = wireClient(options, { follow: (id) => this.connect(id) });
   }
 
   /** Subscribes to an event; returns the unsubscribe function. */
@@ -81,31 +81,41 @@ export class ChatClient {
     return this.#p.ctx.conversationId;
   }
 
-  /** Signs in and keeps the session in `credentials`. */
+  /**
+   * Signs in and keeps the session in `credentials`. Signing in as someone else than the user
+   * before first empties everything the client held for that user (see the `session` event).
+   */
   async login(username: string, password: string): Promise<User> {
     const answer = await authApi.login(this.#p.http, username, password);
     this.#p.tokens.setSession({ token: answer.token, refresh: answer.refresh, username: answer.username });
+    this.#p.scope.update('login');
     const user = await this.me().catch(() => ({ id: '', username: answer.username, display_name: answer.username }));
     this.#p.outbox.kick();
     return user;
   }
 
-  /** Revokes the refresh token, clears credentials, outbox and store, and disconnects. */
+  /**
+   * Revokes the refresh token, deletes this user's queued sends, clears credentials and store, and
+   * disconnects. Other users' unsent messages on this device are left alone.
+   */
   async logout(): Promise<void> {
     const session = this.#p.tokens.session;
-    await authApi.logout(this.#p.http, session?.refresh).catch(() => undefined);
-    this.#p.tokens.clear();
     this.disconnect();
     await this.#p.outbox.clear();
+    await authApi.logout(this.#p.http, session?.refresh).catch(() => undefined);
+    this.#p.tokens.clear();
+    this.#p.scope.update('logout');
     this.#p.store.clear();
     this.#p.typing.clear();
     this.#p.ctx.user = null;
-    this.#setConversation(null);
+    this.#p.setConversation(null);
   }
 
   /** `GET /api/auth/me`. */
   async me(): Promise<User> {
-    return (this.#p.ctx.user = await authApi.me(this.#p.http));
+    this.#p.ctx.user = await authApi.me(this.#p.http);
+    this.#p.scope.update('identified');
+    return this.#p.ctx.user;
   }
 
   /**
@@ -115,7 +125,7 @@ export class ChatClient {
   async connect(conversationId: Id): Promise<void> {
     const status = this.#p.connection.state.status;
     const following = conversationId === this.#p.ctx.conversationId && status !== 'idle' && status !== 'closed';
-    this.#setConversation(conversationId);
+    this.#p.setConversation(conversationId);
     if (!following) {
       this.#p.poller.stop();
       this.#p.connection.start(conversationId);
@@ -139,7 +149,9 @@ export class ChatClient {
 
   /**
    * Queues a message durably and resolves with its pending bubble; delivery follows (socket or
-   * REST, retried with the same `client_id`). With no conversation yet, one is created first.
+   * REST, retried with the same `client_id`). With no conversation yet, the first queued send
+   * creates one when it is delivered (also offline, also after a reload), and every send queued
+   * before that joins the same conversation.
    */
   async send(text: string, options: SendOptions = {}): Promise<ChatMessage> {
     const trimmed = text.trim();
@@ -149,29 +161,14 @@ export class ChatClient {
         fields: { message: ['This field may not be blank.'] },
       });
     }
-    let conversationId = options.conversationId ?? this.#p.ctx.conversationId;
-    if (!conversationId) {
-      try {
-        conversationId = (await this.createConversation()).id;
-      } catch (error) {
-        if (!(error instanceof HttpError) || (error.status !== 404 && error.status !== 405)) throw error;
-        // A seed backend creates the conversation with the first user-response.
-        const stored = await postUserResponse(this.#p.http, {
-          message: trimmed,
-          client_id: newClientId(),
-          ...(options.attachmentId ? { attachment_id: options.attachmentId } : {}),
-        });
-        await this.connect(stored.conversation_id);
-        void this.#p.delivery.askBot(stored.conversation_id, stored.message_id);
-        return this.#p.store.list(stored.conversation_id).find((m) => m.id === stored.message_id)!;
-      }
-      void this.connect(conversationId).catch((error) => this.#p.events.emit('error', error));
-    }
+    // A host token's user is learnt from the server: queued sends must know whose they are.
+    if (!this.#p.scope.owner && this.#p.tokens.usable) await this.me();
+    if (!this.#p.scope.owner) throw new AuthError('Cannot send: nobody is signed in', { code: 'not_authenticated' });
     const entry: QueuedOutboxEntry = {
       kind: 'message',
       status: 'queued',
       clientId: newClientId(),
-      conversationId,
+      conversationId: options.conversationId ?? this.#p.ctx.conversationId ?? NEW_CONVERSATION,
       text: trimmed,
       attachmentId: options.attachmentId ?? null,
       createdAt: new Date().toISOString(),
@@ -180,7 +177,13 @@ export class ChatClient {
     };
     const bubble = this.#p.store.addPending(entry, this.#p.displayName());
     this.#p.ownTyping.stop();
-    await this.#p.outbox.enqueue(entry);
+    try {
+      await this.#p.outbox.enqueue(entry);
+    } catch (error) {
+      // Not queued: the bubble goes, the caller gets the text back (never both kept and refused).
+      this.#p.store.remove(entry.conversationId, entry.clientId);
+      throw error;
+    }
     return bubble;
   }
 
@@ -206,6 +209,7 @@ export class ChatClient {
   /** Uploads a file (JPEG, PNG, GIF, WebP or PDF, at most 10 MiB) for use as `attachmentId` in `send`. */
   uploadAttachment(file: Blob & { name?: string }, options: UploadOptions = {}): Promise<Attachment> {
     return uploadAttachment(this.#p.http, file, {
+      stallMs: this.#p.timing.uploadStallMs,
       ...options,
       conversationId: options.conversationId ?? this.#p.ctx.conversationId,
     });
@@ -247,9 +251,12 @@ export class ChatClient {
     return getBotPrompts(this.#p.http);
   }
 
-  /** The ordered, deduplicated messages of a conversation (default: the current one). */
+  /**
+   * The ordered, deduplicated messages of a conversation (default: the current one; with none yet,
+   * the sends queued to create it).
+   */
   messages(conversationId: Id | null = this.#p.ctx.conversationId): readonly ChatMessage[] {
-    return conversationId ? this.#p.store.list(conversationId) : [];
+    return this.#p.store.list(conversationId ?? NEW_CONVERSATION);
   }
 
   /** Fetches the page before the oldest message held; true when more remain. */
@@ -279,12 +286,6 @@ export class ChatClient {
     this.#p.ownTyping.dispose();
     this.#p.unlisten();
     this.#p.events.removeAll();
-  }
-
-  #setConversation(id: Id | null): void {
-    if (id === this.#p.ctx.conversationId) return;
-    this.#p.ctx.conversationId = id;
-    this.#p.events.emit('conversation', { conversationId: id });
   }
 }
 

@@ -96,6 +96,28 @@ export interface MessagesChange {
   conversationId: Id;
 }
 
+/** Why the signed-in user changed. */
+export type SessionChangeReason = 'restored' | 'login' | 'identified' | 'logout' | 'expired' | 'elsewhere';
+
+export interface SessionChange {
+  /** The user now signed in, or null when nobody is. */
+  username: string | null;
+  /** The user before, or null. */
+  previous: string | null;
+  /**
+   * `login`/`logout` in this client, `expired` (the session could not be renewed), `elsewhere`
+   * (another tab signed in, out, or as someone else), `identified` (a host token's user became
+   * known), `restored` (a stored session at start).
+   */
+  reason: SessionChangeReason;
+}
+
+export interface StorageUnavailable {
+  /** Which store failed: the session (`localStorage`) or the outbox (IndexedDB). */
+  store: 'credentials' | 'outbox';
+  error: unknown;
+}
+
 export interface AuthExpired {
   reason: 'refresh-failed' | 'no-credentials' | 'socket-rejected';
 }
@@ -116,6 +138,14 @@ export interface ClientEvents {
   presence: PresenceChange;
   /** The current conversation became known or changed. */
   conversation: ConversationChange;
+  /**
+   * The signed-in user changed. When a user leaves (sign-out, expiry, another tab), everything the
+   * client held for them (messages, conversation, typing, queued sends) is gone from it before this
+   * fires; their unsent messages stay stored for their next sign-in unless they signed out.
+   */
+  session: SessionChange;
+  /** A store could not be used: the client keeps that data in memory for this page (fires once per store). */
+  'storage-unavailable': StorageUnavailable;
   /** Credentials are gone for good; the app should sign in again. */
   'auth-expired': AuthExpired;
   /** Background work failed (calls with a caller reject instead). */

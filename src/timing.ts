@@ -31,8 +31,15 @@ export interface Timing {
   typingIdleMs: number;
   /** Refresh the access token this long before `exp`. */
   refreshSkewMs: number;
-  /** REST timeout. */
+  /** REST timeout (uploads have `uploadStallMs` instead). */
   requestTimeoutMs: number;
+  /** An upload fails after this long without any progress (however long the whole upload takes). */
+  uploadStallMs: number;
+  /**
+   * How long a tab's claim on the outbox entry it is sending holds before another tab may send it
+   * (the first died mid-send). A failed attempt lets go at once.
+   */
+  claimLeaseMs: number;
 }
 
 export const DEFAULT_TIMING: Timing = {
@@ -53,4 +60,6 @@ export const DEFAULT_TIMING: Timing = {
   typingIdleMs: 3000,
   refreshSkewMs: 60000,
   requestTimeoutMs: 15000,
+  uploadStallMs: 30000,
+  claimLeaseMs: 15000,
 };

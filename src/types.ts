@@ -238,6 +238,8 @@ export interface ErrorFrame {
   type: 'error';
   code: WsErrorCode;
   message: string;
+  /** v1.2: the `client_id` of the `message` frame it is about, when that frame carried one. */
+  client_id?: string | null;
 }
 
 export type ServerFrame =

@@ -4,7 +4,15 @@
  * who is typing) and asks the host to update. The view never talks to the network itself.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ChatMessage, ClientEvents, ConnectionState, Id, TypingChange } from '../../src/index.js';
+import type {
+  ChatMessage,
+  ClientEvents,
+  ConnectionState,
+  Id,
+  SessionChange,
+  StorageUnavailable,
+  TypingChange,
+} from '../../src/index.js';
 import type { ChatClientLike } from './chat-client-like.js';
 
 /** What the controller tells its host about, besides asking it to re-render. */
@@ -14,6 +22,10 @@ export interface ChatControllerEvents {
   state(state: ConnectionState): void;
   error(error: ClientEvents['error']): void;
   authExpired(): void;
+  /** The signed-in user changed (here or in another tab). */
+  session(change: SessionChange): void;
+  /** A store failed: the client keeps that data in memory for the page. */
+  storageUnavailable(detail: StorageUnavailable): void;
 }
 
 const IDLE: ConnectionState = { status: 'idle' };
@@ -69,7 +81,8 @@ export class ChatController implements ReactiveController {
     const c = this.client;
     this.state = c?.state ?? IDLE;
     this.conversationId = c?.getConversationId() ?? null;
-    this.messages = c && this.conversationId ? c.messages(this.conversationId) : [];
+    // With no conversation yet, the client lists the sends queued to create one.
+    this.messages = c ? c.messages(this.conversationId ?? undefined) : [];
     this.version++;
     this.typing = c && this.conversationId ? c.typingUsers(this.conversationId).filter((t) => t.isTyping) : [];
     this.host.requestUpdate();
@@ -78,7 +91,8 @@ export class ChatController implements ReactiveController {
   #subscribe(): void {
     const c = this.client;
     if (!c || this.#unsubscribe.length) return;
-    const current = (id: Id) => id === this.conversationId;
+    // '' is the client's NEW_CONVERSATION: sends queued before the conversation exists.
+    const current = (id: Id) => id === (this.conversationId ?? '');
     this.#unsubscribe = [
       c.on('state', (s) => {
         this.state = s;
@@ -123,6 +137,8 @@ export class ChatController implements ReactiveController {
       }),
       c.on('error', (e) => this.events.error(e)),
       c.on('auth-expired', () => this.events.authExpired()),
+      c.on('session', (change) => this.events.session(change)),
+      c.on('storage-unavailable', (u) => this.events.storageUnavailable(u)),
     ];
   }
 

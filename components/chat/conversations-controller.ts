@@ -4,7 +4,7 @@
  * to an earlier one or a new one from the conversation list; loads the quick prompts.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ParleyError, type BotPrompt, type Conversation, type Id } from '../../src/index.js';
+import { backoffDelay, ParleyError, type BotPrompt, type Conversation, type Id } from '../../src/index.js';
 import type { ChatClientLike } from './chat-client-like.js';
 
 export interface ConversationsContext {
@@ -75,7 +75,9 @@ export class ConversationsController implements ReactiveController {
       // Offline at load (or the server restarting): keep trying, so the conversation and its
       // queued messages show as soon as the server is reachable; `online` and opening retry at once.
       if (this.context.signedIn() && this.context.client() === client && retryable(error)) {
-        const delay = Math.min(30_000, 1000 * 2 ** this.#attempt++);
+        // Equal jitter: widgets that lost the server together do not all come back at the same instant.
+        const ceiling = Math.min(30_000, 1000 * 2 ** this.#attempt++);
+        const delay = ceiling / 2 + backoffDelay(1, Math.random(), { baseMs: ceiling / 2 });
         this.#retryTimer = setTimeout(() => void this.resume(), delay);
       }
     } finally {

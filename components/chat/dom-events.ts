@@ -1,5 +1,5 @@
 /** The DOM events of `<parley-chat>`, added to `HTMLElementEventMap` so `addEventListener` is typed. */
-import type { ChatMessage, ConnectionStatus, Id } from '../../src/index.js';
+import type { ChatMessage, ConnectionStatus, Id, StorageUnavailable } from '../../src/index.js';
 import type { ParleyChat } from './parley-chat.js';
 
 /** Detail of `parley-conversation-change`. */
@@ -19,6 +19,9 @@ export interface ErrorEventDetail {
   error: unknown;
 }
 
+/** Detail of `parley-storage-unavailable`: which store failed (the widget goes on in memory for the page). */
+export type StorageUnavailableDetail = StorageUnavailable;
+
 /** Event name to event type, for every DOM event `<parley-chat>` fires (all bubble and are composed). */
 export interface ParleyChatEventMap {
   'parley-conversation-change': CustomEvent<ConversationChangeDetail>;
@@ -27,6 +30,7 @@ export interface ParleyChatEventMap {
   'parley-open': CustomEvent<void>;
   'parley-close': CustomEvent<void>;
   'parley-error': CustomEvent<ErrorEventDetail>;
+  'parley-storage-unavailable': CustomEvent<StorageUnavailableDetail>;
 }
 
 declare global {

@@ -37,6 +37,7 @@ export type ParleyPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top
  * @event parley-open - The panel opened.
  * @event parley-close - The panel closed.
  * @event parley-error - `{error}`: something failed in the background (sign-in, send, upload, connection).
+ * @event parley-storage-unavailable - `{store, error}`: `localStorage` or IndexedDB failed; the widget keeps that data in memory for the page (once per store).
  *
  * @csspart launcher - The floating button that opens the panel (holds the unread `badge`).
  * @csspart badge - Unread count on the launcher.
@@ -117,6 +118,8 @@ export class ParleyChat extends LitElement {
     },
     error: (e) => this.#emitError(e),
     authExpired: () => this.#session.expired(),
+    session: (change) => this.#session.changed(change),
+    storageUnavailable: (detail) => fire(this, 'parley-storage-unavailable', detail),
   });
   #session: SessionController = new SessionController(this, {
     chat: this.#controller,
@@ -133,8 +136,10 @@ export class ParleyChat extends LitElement {
     signedOut: () => {
       this.#conversations.reset();
       this.#pane.reset();
+      this.#unread.clear();
       this.#controller.refresh();
     },
+    ready: () => void this.updateComplete.then(() => this.isOpen && this.#focusFirst()),
     error: (e) => this.#emitError(e),
   });
   #conversations: ConversationsController = new ConversationsController(this, {

@@ -5,6 +5,7 @@
  * signs out, and shows the form again when the server ends the session.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { SessionChange } from '../../src/index.js';
 import type { Strings } from '../i18n/locales.js';
 import type { ChatClientLike } from './chat-client-like.js';
 import type { ChatController } from './chat-controller.js';
@@ -20,8 +21,10 @@ export interface SessionContext {
   clientChanged(): void;
   /** Signed in: find the conversation to show. */
   resume(): Promise<void>;
-  /** Signed out, or the session ended: forget what was shown. */
+  /** Signed out, the session ended, or another user signed in: forget what was shown. */
   signedOut(): void;
+  /** Signed in through the form and the conversation is shown: the composer takes the focus. */
+  ready(): void;
   error(error: unknown): void;
 }
 
@@ -88,6 +91,7 @@ export class SessionController implements ReactiveController {
       await client.login(username, password);
       this.#set(() => (this.signedIn = true));
       await this.context.resume();
+      this.context.ready();
     } catch (error) {
       const status = (error as { status?: number }).status;
       const message = status === 401 || status === 400 ? this.context.strings().signInFailed : messageOf(error);
@@ -103,6 +107,21 @@ export class SessionController implements ReactiveController {
     const client = this.client;
     this.#signOut();
     await client?.logout();
+  }
+
+  /**
+   * Another tab signed out (back to the form) or in as someone (this tab resets, then shows that
+   * user's chat). Changes made here are handled by `login`, `logout` and `expired`.
+   */
+  changed(change: SessionChange): void {
+    if (change.reason !== 'elsewhere') return;
+    this.#signOut();
+    if (!change.username) return;
+    this.#set(() => {
+      this.signedIn = true;
+      this.loginError = null;
+    });
+    void this.context.resume();
   }
 
   /** The server ended the session (the refresh failed): back to the form, with the reason. */

@@ -5,6 +5,7 @@
 import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky';
 import { AuthError, HttpError, ParleyError, TransportError, ValidationError, type RequestInfo } from '../errors.js';
 import type { Logger } from '../util/log.js';
+import { anySignal } from '../util/abort.js';
 import { canTrackUploads, xhrFetch, type UploadProgressListener } from './xhr-fetch.js';
 
 /** What the HTTP layer needs from auth: the current token, and a refresh after a 401. */
@@ -29,6 +30,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Bytes of the body sent so far (real progress in browsers, start and end elsewhere). */
   onUploadProgress?: UploadProgressListener;
+  /** Overrides the client's request timeout; false for none (an upload watches its progress instead). */
+  timeout?: number | false;
 }
 
 interface CallContext extends Record<string, unknown> {
@@ -102,7 +105,8 @@ export class Http {
         json: options.json,
         body: options.body,
         searchParams,
-        signal: options.signal ? AbortSignal.any([options.signal, this.#controller.signal]) : this.#controller.signal,
+        signal: options.signal ? anySignal([options.signal, this.#controller.signal]) : this.#controller.signal,
+        ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
         ...(options.onUploadProgress && canTrackUploads() ? { fetch: xhrFetch(options.onUploadProgress) } : {}),
         context: { auth: options.auth !== false } satisfies CallContext,
       });

@@ -11,7 +11,7 @@ import type { Timing } from '../timing.js';
 import { postBotResponse } from '../api/chat.js';
 import type { BotResponseResponse, ClientFrame, ErrorFrame, Id } from '../types.js';
 import { sendOverHttp } from '../transport/http-transport.js';
-import type { QueuedOutboxEntry } from './outbox-entry.js';
+import { NEW_CONVERSATION, type QueuedOutboxEntry } from './outbox-entry.js';
 
 export interface DeliveryDeps {
   http: Http;
@@ -26,6 +26,8 @@ export interface DeliveryDeps {
   afterHttpSend(conversationId: Id): void;
   /** Fetches what the listing has beyond what is held (reconciling own sends by text on a seed). */
   fetchNew(conversationId: Id): Promise<void>;
+  /** A send queued before its conversation existed created `conversationId`. */
+  created(conversationId: Id): void;
 }
 
 interface Waiter {
@@ -42,24 +44,33 @@ export class Delivery {
     this.#deps = deps;
   }
 
-  async deliver(entry: QueuedOutboxEntry): Promise<void> {
+  /**
+   * Delivers one entry; resolves with its conversation once stored. An entry for a
+   * {@link NEW_CONVERSATION} goes over REST without `conversation_id`, which creates it.
+   */
+  async deliver(entry: QueuedOutboxEntry): Promise<Id> {
     const { http, store } = this.#deps;
-    if (!this.#deps.isSeed() && this.#deps.openConversation() === entry.conversationId) {
+    const creates = entry.conversationId === NEW_CONVERSATION;
+    if (!creates && !this.#deps.isSeed() && this.#deps.openConversation() === entry.conversationId) {
       const frame: ClientFrame = { type: 'message', text: entry.text, client_id: entry.clientId };
       if (entry.attachmentId) frame.attachment_id = entry.attachmentId;
       const acked = this.#wait(entry.clientId);
-      if (this.#deps.sendFrame(frame)) return acked;
+      if (this.#deps.sendFrame(frame)) return acked.then(() => entry.conversationId);
       this.#settle(entry.clientId);
     }
     // A seed ignores `client_id`: a retry after a lost answer would store the message twice.
-    if (this.#deps.isSeed() && entry.attempts > 1 && (await this.#arrived(entry))) {
+    // (A first send that creates its conversation has no listing to check: there, a lost answer
+    // followed by a retry may leave a second conversation on a seed.)
+    if (!creates && this.#deps.isSeed() && entry.attempts > 1 && (await this.#arrived(entry))) {
       void this.askBot(entry.conversationId, entry.clientId);
-      return;
+      return entry.conversationId;
     }
     const { stored, bot } = await sendOverHttp(http, entry, this.#deps.isSeed());
-    store.ack(entry.conversationId, entry.clientId, stored.message_id);
-    if (bot) this.#showBot(entry.conversationId, entry.clientId, bot);
-    this.#deps.afterHttpSend(entry.conversationId);
+    if (creates) this.#deps.created(stored.conversation_id);
+    store.ack(stored.conversation_id, entry.clientId, stored.message_id);
+    if (bot) this.#showBot(stored.conversation_id, entry.clientId, bot);
+    this.#deps.afterHttpSend(stored.conversation_id);
+    return stored.conversation_id;
   }
 
   /** Whether an earlier attempt was stored after all: the listing shows it (matched by text). */
@@ -87,13 +98,21 @@ export class Delivery {
     this.#settle(clientId)?.resolve();
   }
 
-  /** An `error` frame while a socket send waits: it was about that send (one in flight). */
-  socketError(frame: ErrorFrame): void {
-    const error =
+  /**
+   * An `error` frame. v1.2 names the send it is about (`client_id`): only that one fails (or is
+   * retried, when rate limited). A frame naming no send is about something else (a typing frame,
+   * a cancel): every send in flight goes on waiting for its own answer. Returns whether it was
+   * about a waiting send.
+   */
+  socketError(frame: ErrorFrame): boolean {
+    const waiter = frame.client_id ? this.#settle(frame.client_id) : undefined;
+    if (!waiter) return false;
+    waiter.reject(
       frame.code === 'rate_limited'
         ? new TransportError(`Socket send was rate limited: ${frame.message}`, { code: frame.code, retryable: true })
-        : new ValidationError(`Socket send was refused: ${frame.message}`, { code: frame.code });
-    for (const id of [...this.#waiters.keys()]) this.#settle(id)?.reject(error);
+        : new ValidationError(`Socket send was refused: ${frame.message}`, { code: frame.code }),
+    );
+    return true;
   }
 
   /** The socket went down: every waiting send will be retried. */

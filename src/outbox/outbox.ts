@@ -2,13 +2,26 @@
  * The durable outbox: entries are written to storage before their first attempt, leave in order
  * with one in flight per conversation, retry with backoff on transient failures (same
  * `client_id`), and become `failed` on permanent ones until `retry()` or `discard()`.
+ *
+ * It holds one owner's entries at a time (a server and user, see `ownerKey`): another owner's are
+ * never loaded, shown or sent. Before each attempt it claims the entry in storage, so an entry
+ * discarded or delivered by another tab is dropped instead of sent again.
  */
-import { AuthError, HttpError, ParleyError, ValidationError } from '../errors.js';
+import { AuthError, HttpError, ParleyError } from '../errors.js';
+import { claimEntry } from './claim.js';
+import { isPermanent } from './permanent-error.js';
 import type { Timing } from '../timing.js';
 import type { Id } from '../types.js';
 import type { Logger } from '../util/log.js';
 import { backoffDelay } from '../transport/backoff.js';
-import type { FailedOutboxEntry, OutboxEntry, OutboxStorage, QueuedOutboxEntry } from './outbox-entry.js';
+import { newClientId } from '../util/ids.js';
+import {
+  NEW_CONVERSATION,
+  type FailedOutboxEntry,
+  type OutboxEntry,
+  type OutboxStorage,
+  type QueuedOutboxEntry,
+} from './outbox-entry.js';
 
 export interface OutboxDeps {
   storage: OutboxStorage;
@@ -17,21 +30,12 @@ export interface OutboxDeps {
   log: Logger;
   /** Whether delivery can be tried now (signed in, not offline). */
   canDeliver(): boolean;
-  /** Delivers one entry; resolves once the server stored it. */
-  deliver(entry: QueuedOutboxEntry): Promise<void>;
+  /** Delivers one entry; resolves with its conversation once the server stored it. */
+  deliver(entry: QueuedOutboxEntry): Promise<Id>;
   onFailed(entry: FailedOutboxEntry): void;
+  /** The entry left this outbox without being delivered by it (discarded or sent by another tab). */
+  onGone(entry: OutboxEntry): void;
   onError(error: ParleyError): void;
-}
-
-/** Errors that will not go away by trying again: 4xx other than 401/408/429, validation, too big. */
-export function isPermanent(error: unknown): boolean {
-  if (error instanceof ValidationError) return true;
-  if (error instanceof AuthError) return false;
-  if (error instanceof HttpError) {
-    const s = error.status ?? 0;
-    return s >= 400 && s < 500 && s !== 408 && s !== 429;
-  }
-  return error instanceof ParleyError && error.code === 'too_big';
 }
 
 export class Outbox {
@@ -45,20 +49,52 @@ export class Outbox {
   #writes: Promise<unknown> = Promise.resolve();
   #counter = 0;
   #disposed = false;
-  readonly loaded: Promise<OutboxEntry[]>;
+  #owner: string | null = null;
+  /** Bumped on every change of owner: work started for an earlier owner stops. */
+  #epoch = 0;
+  /** Who this outbox is when it claims an entry. */
+  readonly #id = newClientId();
+  #loaded: Promise<OutboxEntry[]> = Promise.resolve([]);
 
   constructor(deps: OutboxDeps) {
     this.#deps = deps;
-    this.loaded = deps.storage.list().then(
-      (entries) => {
-        for (const e of entries) this.#entries.set(e.clientId, e);
-        return this.#sorted();
-      },
-      (error: unknown) => {
-        deps.log('outbox load failed', String(error));
-        return [];
-      },
-    );
+  }
+
+  /** The owner whose entries are held, or null. */
+  get owner(): string | null {
+    return this.#owner;
+  }
+
+  /** The current owner's entries, in queue order, once loaded. */
+  get loaded(): Promise<OutboxEntry[]> {
+    return this.#loaded;
+  }
+
+  /**
+   * Holds `owner`'s entries from now on (null: nobody's). The previous owner's entries stay in
+   * storage, untouched, for when that owner is back. Resolves with the new owner's entries.
+   */
+  setOwner(owner: string | null): Promise<OutboxEntry[]> {
+    if (owner === this.#owner) return this.#loaded;
+    this.#owner = owner;
+    this.#epoch += 1;
+    this.#stopTimers();
+    this.#entries.clear();
+    this.#failures.clear();
+    this.#loaded = !owner
+      ? Promise.resolve([])
+      : this.#deps.storage.list().then(
+          (entries) => {
+            if (this.#owner !== owner) return [];
+            for (const e of entries) if (e.owner === owner) this.#entries.set(e.clientId, e);
+            return this.#sorted();
+          },
+          (error: unknown) => {
+            this.#deps.log('outbox load failed', String(error));
+            return [];
+          },
+        );
+    return this.#loaded;
   }
 
   /** A queue position after everything queued so far, also across reloads. */
@@ -67,12 +103,24 @@ export class Outbox {
     return Math.max(max + 1, Date.now() * 1000 + (this.#counter++ % 1000));
   }
 
-  /** Writes the entry to storage (in call order), then starts delivering. */
+  /**
+   * Writes the entry to storage (in call order) for the current owner, then starts delivering.
+   * Rejects, keeping nothing, when there is no owner or the write fails.
+   */
   async enqueue(entry: QueuedOutboxEntry): Promise<void> {
-    await this.loaded;
-    this.#entries.set(entry.clientId, entry);
-    await this.#write(() => this.#deps.storage.put(entry));
-    this.kick(entry.conversationId);
+    const owner = this.#owner;
+    if (!owner) throw new AuthError('Cannot queue a message: nobody is signed in', { code: 'not_authenticated' });
+    await this.#loaded;
+    if (this.#owner !== owner) throw new AuthError('The user changed while queueing', { code: 'not_authenticated' });
+    const owned: QueuedOutboxEntry = { ...entry, owner };
+    this.#entries.set(owned.clientId, owned);
+    try {
+      await this.#write(() => this.#deps.storage.put(owned));
+    } catch (error) {
+      if (this.#entries.get(owned.clientId) === owned) this.#entries.delete(owned.clientId);
+      throw error;
+    }
+    this.kick(owned.conversationId);
   }
 
   get(clientId: string): OutboxEntry | undefined {
@@ -80,7 +128,7 @@ export class Outbox {
   }
 
   async size(): Promise<number> {
-    await this.loaded;
+    await this.#loaded;
     return this.#entries.size;
   }
 
@@ -94,9 +142,10 @@ export class Outbox {
   /** Tries delivery now for one conversation or all, skipping any backoff wait. */
   kick(conversationId?: Id): void {
     if (this.#disposed) return;
-    const ids = conversationId
-      ? [conversationId]
-      : [...new Set([...this.#entries.values()].map((e) => e.conversationId))];
+    const ids =
+      conversationId !== undefined
+        ? [conversationId]
+        : [...new Set([...this.#entries.values()].map((e) => e.conversationId))];
     for (const id of ids) {
       clearTimeout(this.#timers.get(id));
       this.#timers.delete(id);
@@ -106,7 +155,7 @@ export class Outbox {
 
   /** Puts a failed entry back in the queue, same `client_id`. */
   async retry(clientId: string): Promise<void> {
-    await this.loaded;
+    await this.#loaded;
     const entry = this.#entries.get(clientId);
     if (!entry || entry.status !== 'failed') return;
     const { failure: _failure, ...rest } = entry;
@@ -116,24 +165,33 @@ export class Outbox {
     this.kick(queued.conversationId);
   }
 
-  /** Drops an entry for good. */
+  /** Drops an entry for good (also for the other tabs: they find it gone before sending it). */
   async discard(clientId: string): Promise<OutboxEntry | undefined> {
-    await this.loaded;
+    await this.#loaded;
     const entry = this.#entries.get(clientId);
     this.#entries.delete(clientId);
     await this.#write(() => this.#deps.storage.remove(clientId));
     return entry;
   }
 
+  /** Deletes the current owner's entries (sign-out); other owners' entries stay. */
   async clear(): Promise<void> {
-    for (const t of this.#timers.values()) clearTimeout(t);
-    this.#timers.clear();
+    const owner = this.#owner;
+    this.#stopTimers();
     this.#entries.clear();
-    await this.#write(() => this.#deps.storage.clear());
+    if (!owner) return;
+    await this.#write(async () => {
+      const stored = await this.#deps.storage.list();
+      for (const e of stored) if (e.owner === owner) await this.#deps.storage.remove(e.clientId);
+    });
   }
 
   dispose(): void {
     this.#disposed = true;
+    this.#stopTimers();
+  }
+
+  #stopTimers(): void {
     for (const t of this.#timers.values()) clearTimeout(t);
     this.#timers.clear();
   }
@@ -145,7 +203,9 @@ export class Outbox {
   }
 
   async #flush(conversationId: Id): Promise<void> {
-    await this.loaded;
+    const epoch = this.#epoch;
+    await this.#loaded;
+    if (epoch !== this.#epoch) return;
     if (this.#inflight.has(conversationId)) {
       this.#rekick.add(conversationId);
       return;
@@ -153,36 +213,67 @@ export class Outbox {
     this.#inflight.add(conversationId);
     try {
       for (;;) {
-        if (this.#disposed || !this.#deps.canDeliver()) return;
+        if (this.#disposed || epoch !== this.#epoch || !this.#deps.canDeliver()) return;
         const next = this.#sorted(conversationId).find((e): e is QueuedOutboxEntry => e.status === 'queued');
         if (!next) return;
+        const claimed = await this.#claim(next);
+        if (epoch !== this.#epoch || this.#entries.get(next.clientId) !== next) continue;
+        if (claimed === 'busy') return this.#schedule(conversationId, null);
+        if (claimed === null || claimed.status !== 'queued') {
+          this.#entries.delete(next.clientId);
+          this.#deps.log('outbox entry gone', next.clientId);
+          this.#deps.onGone(next);
+          continue;
+        }
         const attempt: QueuedOutboxEntry = { ...next, attempts: next.attempts + 1 };
+        let delivered: Id;
         try {
-          await this.#deps.deliver(attempt);
+          delivered = await this.#deps.deliver(attempt);
         } catch (error) {
+          // Let go of it: another tab (or this page after a reload) may try it before our next attempt.
+          if (!isPermanent(error)) void this.#claim(attempt, 0);
           if (this.#disposed || this.#entries.get(next.clientId) !== next) return;
           if (isPermanent(error)) {
             const failure = { reason: (error as Error).message, code: (error as ParleyError).code };
-            const failed: FailedOutboxEntry = { ...attempt, status: 'failed', failure };
+            const { claim: _claim, ...unclaimed } = attempt;
+            const failed: FailedOutboxEntry = { ...unclaimed, status: 'failed', failure };
             this.#entries.set(failed.clientId, failed);
-            await this.#write(() => this.#deps.storage.put(failed));
+            await this.#write(() => this.#deps.storage.put(failed)).catch(() => undefined);
             this.#deps.onFailed(failed);
             continue;
           }
           this.#entries.set(attempt.clientId, attempt);
-          await this.#write(() => this.#deps.storage.put(attempt)).catch(() => undefined);
           if (error instanceof ParleyError && !(error instanceof AuthError)) this.#deps.onError(error);
           this.#schedule(conversationId, error);
           return;
         }
         this.#failures.delete(conversationId);
         if (this.#entries.get(next.clientId) === next) this.#entries.delete(next.clientId);
-        await this.#write(() => this.#deps.storage.remove(next.clientId));
+        await this.#write(() => this.#deps.storage.remove(next.clientId)).catch(() => undefined);
+        if (conversationId === NEW_CONVERSATION && delivered !== NEW_CONVERSATION) {
+          await this.#adopt(delivered);
+          return;
+        }
       }
     } finally {
       this.#inflight.delete(conversationId);
       if (this.#rekick.delete(conversationId) && !this.#disposed && this.#deps.canDeliver()) this.kick(conversationId);
     }
+  }
+
+  /** Takes the entry for this tab in storage for `leaseMs` (0: lets go of it). */
+  #claim(entry: QueuedOutboxEntry, leaseMs = this.#deps.timing.claimLeaseMs): Promise<OutboxEntry | 'busy' | null> {
+    return claimEntry(this.#deps.storage, entry, this.#id, leaseMs, this.#deps.log);
+  }
+
+  /** The first send created `conversationId`: every entry still waiting for a new conversation joins it. */
+  async #adopt(conversationId: Id): Promise<void> {
+    for (const e of this.#sorted(NEW_CONVERSATION)) {
+      const moved: OutboxEntry = { ...e, conversationId };
+      this.#entries.set(moved.clientId, moved);
+      await this.#write(() => this.#deps.storage.put(moved)).catch(() => undefined);
+    }
+    this.kick(conversationId);
   }
 
   #schedule(conversationId: Id, error: unknown): void {
@@ -193,11 +284,12 @@ export class Outbox {
     if (error instanceof HttpError && error.retryAfter !== undefined) delay = Math.max(delay, error.retryAfter * 1000);
     this.#deps.log('outbox retry', { conversationId, failures, delay });
     clearTimeout(this.#timers.get(conversationId));
+    const epoch = this.#epoch;
     this.#timers.set(
       conversationId,
       setTimeout(() => {
         this.#timers.delete(conversationId);
-        void this.#flush(conversationId);
+        if (epoch === this.#epoch) void this.#flush(conversationId);
       }, delay),
     );
   }

@@ -8,7 +8,7 @@ import type { Timing } from '../timing.js';
 import type { ClientFrame, HelloFrame, Id, ServerFrame } from '../types.js';
 import type { Logger } from '../util/log.js';
 import { backoffDelay } from './backoff.js';
-import { listenToPage } from './page-signals.js';
+import { hintTriesNow, listenToPage } from './page-signals.js';
 import { noWebSocketError, WebSocketTransport, webSocketClass, type WebSocketClass } from './websocket-transport.js';
 
 export interface ConnectionDeps {
@@ -139,10 +139,16 @@ export class Connection {
 
   #listen(): void {
     this.#unlisten ??= listenToPage({
-      online: () => this.retryNow(),
+      online: () => this.#nudge(),
       offline: () => this.#goOffline(),
-      visible: () => this.retryNow(),
+      visible: () => this.#nudge(),
     });
+  }
+
+  /** `online`, or the page became visible: a hint, not a command (see `hintTriesNow`). */
+  #nudge(): void {
+    const state = { status: this.#state.status, fallback: this.#fallback, failures: this.#failures };
+    if (this.#conversationId && !this.isOpen && hintTriesNow(state)) void this.#connect();
   }
 
   #goOffline(): void {

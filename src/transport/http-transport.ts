@@ -17,7 +17,8 @@ export async function sendOverHttp(
 ): Promise<{ stored: UserResponseResponse; bot: BotResponseResponse | null }> {
   const stored = await postUserResponse(http, {
     message: entry.text,
-    conversation_id: entry.conversationId,
+    // Without one, the server creates the conversation (NEW_CONVERSATION is '').
+    ...(entry.conversationId ? { conversation_id: entry.conversationId } : {}),
     client_id: entry.clientId,
     ...(entry.attachmentId ? { attachment_id: entry.attachmentId } : {}),
   });
@@ -26,7 +27,15 @@ export async function sendOverHttp(
   return { stored, bot };
 }
 
-/** Calls `poll` every `intervalMs()` while started, never two at once. */
+/**
+ * The wait before the next poll: `intervalMs` give or take a quarter, so the tabs and devices that
+ * fell back together (a proxy that blocks sockets for everyone) do not poll in lockstep.
+ */
+export function pollDelay(intervalMs: number, random: number): number {
+  return Math.round(intervalMs * (0.75 + 0.5 * Math.min(Math.max(random, 0), 1)));
+}
+
+/** Calls `poll` about every `intervalMs` (jittered, see `pollDelay`) while started, never two at once. */
 export class Poller {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running = false;
@@ -34,11 +43,13 @@ export class Poller {
   #poll: () => Promise<void>;
   #intervalMs: () => number;
   #log: Logger;
+  #random: () => number;
 
-  constructor(poll: () => Promise<void>, intervalMs: () => number, log: Logger) {
+  constructor(poll: () => Promise<void>, intervalMs: () => number, log: Logger, random: () => number = Math.random) {
     this.#poll = poll;
     this.#intervalMs = intervalMs;
     this.#log = log;
+    this.#random = random;
   }
 
   start(): void {
@@ -64,7 +75,7 @@ export class Poller {
       this.#log('poll failed', String(error));
     } finally {
       this.#running = false;
-      if (this.#active) this.#timer = setTimeout(() => void this.now(), this.#intervalMs());
+      if (this.#active) this.#timer = setTimeout(() => void this.now(), pollDelay(this.#intervalMs(), this.#random()));
     }
   }
 }

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { WebSocketRoute } from 'playwright-core';
 import {
   clientView,
   expectShownOnceInOrder,
@@ -16,6 +15,7 @@ import {
   signIn,
 } from './support/browser.js';
 import { eventually } from './support/eventually.js';
+import { routeOutage } from './support/outage.js';
 import { loginToken, storedMessages } from './support/rest.js';
 import { useServerAndBrowser } from './support/scenario.js';
 
@@ -28,20 +28,7 @@ test(
     const context = await scenario.browser.newContext();
     // The outage: API requests fail as if the network dropped and sockets are cut, while the page and
     // /parley.js still load (so the page can be reloaded during the outage).
-    let down = false;
-    const open = new Set<WebSocketRoute>();
-    await context.route(
-      (url) => url.pathname.startsWith('/api/'),
-      (route) => (down ? route.abort('internetdisconnected') : route.continue()),
-    );
-    await context.routeWebSocket(/\/ws\/chat\//, (ws) => {
-      if (down) {
-        void ws.close({ code: 4000, reason: 'unreachable' });
-        return;
-      }
-      ws.connectToServer();
-      open.add(ws);
-    });
+    const outage = await routeOutage(context);
 
     try {
       let page = await openPage(context, scenario.server.url);
@@ -57,9 +44,7 @@ test(
       const { conversationId } = await clientView(page);
       assert.ok(conversationId);
 
-      down = true;
-      for (const ws of open) void ws.close({ code: 4000, reason: 'network dropped' });
-      open.clear();
+      outage.set(true);
 
       const texts = ['Outage 1', 'Outage 2', 'Outage 3', 'Outage 4', 'Outage 5'];
       for (const text of texts) await sendText(page, text);
@@ -79,7 +64,7 @@ test(
         (view) => view.outbox === 5,
       );
 
-      down = false;
+      outage.set(false);
       await openPanel(page);
       await eventually(
         'the outbox to drain once the server is reachable again',

@@ -108,8 +108,10 @@ export class ChatConnection implements HubMember {
     this.ws.ping();
   }
 
-  private error(code: WsErrorCode, message: string): void {
-    this.send({ type: 'error', code, message });
+  /** An `error` frame; v1.2: with the `client_id` of the `message` frame it is about, when it had one. */
+  private error(code: WsErrorCode, message: string, about?: Frame): void {
+    const clientId = about?.type === 'message' && typeof about.client_id === 'string' ? about.client_id : undefined;
+    this.send({ type: 'error', code, message, ...(clientId ? { client_id: clientId } : {}) });
   }
 
   private onFrame(data: RawData, isBinary: boolean): void {
@@ -133,9 +135,9 @@ export class ChatConnection implements HubMember {
     this.queue = this.queue.then(() =>
       this.dispatch(frame).catch((err: unknown) => {
         if (err instanceof HttpError && err.status === 400)
-          return this.error(wsCodeFor(err), Object.values(err.body).flat().join(' '));
+          return this.error(wsCodeFor(err), Object.values(err.body).flat().join(' '), frame);
         this.ctx.log.error({ err: (err as Error).message, type: frame.type }, 'socket frame failed');
-        this.error('invalid_message', 'The frame could not be handled.');
+        this.error('invalid_message', 'The frame could not be handled.', frame);
       }),
     );
   }
@@ -146,7 +148,7 @@ export class ChatConnection implements HubMember {
       case 'message': {
         const given = frame.attachment_id;
         const attachmentId = given === undefined || given === null ? undefined : idValue(given);
-        if (attachmentId === null) return this.error('invalid_attachment', 'attachment_id must be an id.');
+        if (attachmentId === null) return this.error('invalid_attachment', 'attachment_id must be an id.', frame);
         const { message } = await ctx.chat.postMessage(this.user, {
           conversationId: this.conversationId,
           text: frame.text,

@@ -220,6 +220,18 @@ describe('chat socket', () => {
     await a.close();
   });
 
+  test('an error frame about a message names its client_id, and one about anything else names none', async () => {
+    const a = await open(alice);
+    a.send({ type: 'message', text: 'y'.repeat(1001), client_id: 'too-long-1' });
+    const tooLong = await a.next('error', (f) => f.code === 'message_too_long');
+    assert.equal(tooLong.client_id, 'too-long-1');
+    a.send({ type: 'message', text: 'file', attachment_id: 'x', client_id: 'bad-attachment-1' });
+    assert.equal((await a.next('error', (f) => f.code === 'invalid_attachment')).client_id, 'bad-attachment-1');
+    a.send({ type: 'typing', is_typing: 'maybe' });
+    assert.equal('client_id' in (await a.next('error', (f) => f.code === 'invalid_message')), false);
+    await a.close();
+  });
+
   test('a 70 KiB frame closes the socket with 1009', async () => {
     const a = await open(alice);
     a.send({ type: 'message', text: 'x'.repeat(70 * 1024) });

@@ -182,3 +182,39 @@ export function onceInOrder(texts: readonly string[], expected: readonly string[
   });
   return positions.every((p, i) => p !== -1 && (i === 0 || p > positions[i - 1]!));
 }
+
+/** The sign-in form of the widget. */
+export function signInForm(page: Page): Locator {
+  return part(page, 'login');
+}
+
+/** Signs out with the header's button, as a user would. */
+export async function signOut(page: Page): Promise<void> {
+  await openPanel(page);
+  await part(page, 'sign-out').click();
+  await signInForm(page).waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/** What `localStorage` holds for the built-in sign-in (`parley:session`), or null. */
+export async function storedSession(page: Page): Promise<{ token: string; refresh: string; username: string } | null> {
+  return page.evaluate(() => JSON.parse(localStorage.getItem('parley:session') ?? 'null'));
+}
+
+/** Which element of the widget has the keyboard focus: its `part` or `name`, or null. */
+export async function focusedInWidget(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const active = document.querySelector('parley-chat')?.shadowRoot?.activeElement;
+    return active ? (active.getAttribute('part') ?? active.getAttribute('name') ?? active.tagName) : null;
+  });
+}
+
+/** Waits until a user bubble with `text` is stored (neither pending nor failed); returns its conversation. */
+export async function sentIn(page: Page, text: string, options?: EventuallyOptions): Promise<string> {
+  await eventually(
+    `"${text}" to be sent`,
+    () => shownMessages(page),
+    (shown) => shown.some((m) => m.type === 'user' && m.text === text && !['pending', 'failed'].includes(m.status)),
+    options,
+  );
+  return (await eventually('a conversation', async () => (await clientView(page)).conversationId))!;
+}

@@ -27,14 +27,15 @@ describe('connection', () => {
     expect(server.frames.some((f) => f.frame.type === 'sync' && f.frame.after_seq === 0)).to.equal(true);
   });
 
-  it('refreshes the token after close 4001 and reconnects', async () => {
+  it('gets a new ticket after close 4001 and reconnects without rotating the refresh token', async () => {
     const server = await startServer();
     const conversation = server.createConversation('alice');
     const client = makeClient(server);
     server.closeNextHandshake(4001);
     await client.connect(conversation.id);
     await until(() => client.state.status === 'open', 'open');
-    expect(server.requestsTo('/api/auth/refresh')).to.have.length(1);
+    expect(server.requestsTo('/api/auth/refresh')).to.have.length(0);
+    expect(server.requestsTo('/api/chat/ws-ticket/')).to.have.length(2);
     expect(server.sockets.handshakes.map((h) => h.result)).to.deep.equal([4001, 'open']);
   });
 
@@ -51,21 +52,24 @@ describe('connection', () => {
     await until(() => client.state.status === 'closed', 'closed');
     expect(client.state).to.deep.equal({ status: 'closed', reason: 'auth-expired' });
     expect(closedStates).to.deep.equal([{ status: 'closed', reason: 'auth-expired' }]);
-    expect(server.requestsTo('/api/auth/refresh')).to.have.length(1);
+    // Two fresh tickets refused: a spent ticket is not an expired token, so nothing was rotated.
+    expect(server.requestsTo('/api/auth/refresh')).to.have.length(0);
   });
 
-  it('keeps trying after close 4001 when the refresh itself fails for a passing reason (500), then opens', async () => {
+  it('refreshes after close 4001 only when the ticket endpoint then says 401, and opens', async () => {
     const server = await startServer();
     const conversation = server.createConversation('alice');
     const client = makeClient(server);
-    server.closeNextHandshake(4001);
-    server.failNext(1, 500, { match: (_method, path) => path === '/api/auth/refresh' });
-    let expired = false;
-    client.on('auth-expired', () => (expired = true));
     await client.connect(conversation.id);
     await until(() => client.state.status === 'open', 'open');
+    // The access token expired meanwhile: the server drops the socket with 4001 and refuses the next ticket.
+    server.failNext(1, 401, { match: (_method, path) => path === '/api/chat/ws-ticket/' });
+    server.closeSockets(4001);
+    let expired = false;
+    client.on('auth-expired', () => (expired = true));
+    await until(() => server.requestsTo('/api/auth/refresh').length === 1, 'one refresh');
+    await until(() => client.state.status === 'open', 'open again');
     expect(expired).to.equal(false);
-    expect(server.sockets.handshakes.map((h) => h.result)).to.deep.equal([4001, 'open']);
   });
 
   it('reports auth-expired when the ticket is refused even with a fresh token', async () => {
