@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../../e2e/support/browser.js';
-import { openWatchedPage } from '../../build/support/app.js';
-import { call, startServer, type TestServer } from './helpers.js';
+import { launchBrowser } from './support/browser.js';
+import { openWatchedPage } from '../build/support/app.js';
+import { call, startServer, type TestServer } from '../demo/server/helpers.js';
 
 let s: TestServer;
 let browser: Browser;
