@@ -108,6 +108,7 @@ export function wireClient(options: ChatClientOptions): ClientParts {
     delivery: p.delivery,
     log: logger('sync'),
     isSeed,
+    knowBackend: (id) => p.backend.ensureKnown(id),
     openConversation,
     sendFrame,
     botName,
