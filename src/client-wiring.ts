@@ -134,6 +134,7 @@ export function wireClient(options: ChatClientOptions, hooks: ClientHooks): Clie
     delivery: p.delivery,
     log: logger('sync'),
     isSeed,
+    knowBackend: (id) => p.backend.ensureKnown(id),
     openConversation,
     sendFrame,
     botName,

@@ -30,6 +30,8 @@ export interface SyncDeps {
   delivery: Delivery;
   log: Logger;
   isSeed(): boolean;
+  /** Resolves once the backend's kind is known (never rejects). */
+  knowBackend(conversationId: Id): Promise<void>;
   /** The conversation whose socket is open (past its handshake), or null. */
   openConversation(): Id | null;
   sendFrame(frame: ClientFrame): boolean;
@@ -67,6 +69,8 @@ export class ConversationSync {
   /** Fetches everything after what the store holds, over REST, page by page. */
   async fetchNew(conversationId: Id): Promise<void> {
     const { http, store } = this.#deps;
+    // A seed pages by offset and ignores `after_seq`: which kind this is must be known first.
+    await this.#deps.knowBackend(conversationId);
     for (let page = 0; page < 100; page++) {
       const seed = this.#deps.isSeed();
       // A seed pages by offset over everything its listings returned so far, at most 100 a page.

@@ -53,6 +53,8 @@ describe('<parley-chat> with the real client against the protocol fake', () => {
     await signIn(el);
     await el.send('hi');
     await until(el, (r) => $(r, '[part="status"]').dataset.state === 'open');
+    // The bot types before it answers: once its reply is shown, its typing is over.
+    await until(el, (r) => bubbles(r).some((b) => b.dataset.type === 'bot'));
     const id = el.getConversationId()!;
     server.emitTyping(id, { username: 'bob', isTyping: true });
     await until(el, (r) => $(r, '[part="typing"]').textContent!.includes('is typing'));
