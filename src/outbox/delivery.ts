@@ -23,8 +23,8 @@ export interface DeliveryDeps {
   botName(): string;
   /** After a REST send in fallback: look for new messages soon. */
   afterHttpSend(conversationId: Id): void;
-  /** A send queued before its conversation existed created `conversationId`. */
-  created(conversationId: Id): void;
+  /** `entry`, queued before its conversation existed, created `conversationId`. */
+  created(conversationId: Id, entry: QueuedOutboxEntry): void;
 }
 
 interface Waiter {
@@ -56,7 +56,7 @@ export class Delivery {
       this.#settle(entry.clientId);
     }
     const { stored, bot } = await sendOverHttp(http, entry, this.#deps.isSeed());
-    if (creates) this.#deps.created(stored.conversation_id);
+    if (creates) this.#deps.created(stored.conversation_id, entry);
     store.ack(stored.conversation_id, entry.clientId, stored.message_id);
     if (bot) this.#ingestBot(stored.conversation_id, bot);
     this.#deps.afterHttpSend(stored.conversation_id);
