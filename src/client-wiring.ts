@@ -125,7 +125,10 @@ export function wireClient(options: ChatClientOptions, hooks: ClientHooks): Clie
     botName,
     afterHttpSend: () => void p.poller.now(),
     fetchNew: (id) => p.sync.fetchNew(id),
-    created: (conversationId) => adoptNewConversation(p, hooks, conversationId),
+    created: (conversationId, entry) => {
+      // Delivered for a user who has left since: their new conversation is not this user's.
+      if (entry.owner === p.scope.owner) adoptNewConversation(p, hooks, conversationId);
+    },
   });
   p.sync = new ConversationSync({
     http: p.http,

@@ -26,8 +26,8 @@ export interface DeliveryDeps {
   afterHttpSend(conversationId: Id): void;
   /** Fetches what the listing has beyond what is held (reconciling own sends by text on a seed). */
   fetchNew(conversationId: Id): Promise<void>;
-  /** A send queued before its conversation existed created `conversationId`. */
-  created(conversationId: Id): void;
+  /** `entry`, queued before its conversation existed, created `conversationId`. */
+  created(conversationId: Id, entry: QueuedOutboxEntry): void;
 }
 
 interface Waiter {
@@ -66,7 +66,7 @@ export class Delivery {
       return entry.conversationId;
     }
     const { stored, bot } = await sendOverHttp(http, entry, this.#deps.isSeed());
-    if (creates) this.#deps.created(stored.conversation_id);
+    if (creates) this.#deps.created(stored.conversation_id, entry);
     store.ack(stored.conversation_id, entry.clientId, stored.message_id);
     if (bot) this.#showBot(stored.conversation_id, entry.clientId, bot);
     this.#deps.afterHttpSend(stored.conversation_id);

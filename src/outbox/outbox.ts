@@ -250,6 +250,8 @@ export class Outbox {
         this.#failures.delete(conversationId);
         if (this.#entries.get(next.clientId) === next) this.#entries.delete(next.clientId);
         await this.#write(() => this.#deps.storage.remove(next.clientId)).catch(() => undefined);
+        // The user changed while it was on its way: nothing of theirs is held any more.
+        if (epoch !== this.#epoch) return;
         if (conversationId === NEW_CONVERSATION && delivered !== NEW_CONVERSATION) {
           await this.#adopt(delivered);
           return;
