@@ -57,7 +57,13 @@ export default [
     external,
     // Minified like the script-tag file: the doc comments live in the .d.ts files. node-resolve only
     // sees what is not external: @lit/react, bundled into react.js so installing needs nothing more.
-    plugins: [nodeResolve({ browser: true }), ts(), terser({ format: { comments: false }, keep_classnames: true })],
+    // `module`: top-level names of an ES module are private to it, so terser may shorten them too.
+    // Class names are not kept: the error classes set `name` themselves, and nothing reads the rest.
+    plugins: [
+      nodeResolve({ browser: true }),
+      ts(),
+      terser({ module: true, compress: { passes: 2 }, format: { comments: false } }),
+    ],
     onwarn,
     output: {
       dir: 'dist/esm',
