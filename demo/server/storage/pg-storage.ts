@@ -177,44 +177,43 @@ export class PgStorage implements ChatStorage {
 
   // ------------------------------------------------------------------ messages
   async insertMessage(input: NewMessage): Promise<InsertResult> {
-    const existing = await this.existing(input);
-    if (existing) return { message: existing, created: false };
+    // No look-up first: callers check (sender, client_id) already, and a repeat that gets this far
+    // hits a unique constraint below and rolls back.
     const id = await this.transaction(async (db) => {
-      const t = now();
-      // The row lock taken here orders every writer of this conversation, on every instance.
-      const c = await this.one(
-        'UPDATE chat_conversation SET last_seq = last_seq + 1, updated_at = $1 WHERE id = $2 RETURNING last_seq',
-        [t, input.conversationId],
-        db,
-      );
-      if (!c) throw new Error(`conversation ${input.conversationId} does not exist`);
+      // One statement: the seq bump's row lock orders every writer of this conversation, on every
+      // instance, until COMMIT; ON CONFLICT leaves the insert empty for an existing key.
       const r = await this.one(
-        `INSERT INTO chat_message (conversation_id, seq, client_id, type, text, sender_id, attachment_id, reply_to_id, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id`,
+        `WITH c AS (
+           UPDATE chat_conversation SET last_seq = last_seq + 1, updated_at = $8 WHERE id = $1 RETURNING last_seq
+         )
+         INSERT INTO chat_message (conversation_id, seq, client_id, type, text, sender_id, attachment_id, reply_to_id, created_at)
+         SELECT $1, c.last_seq, $2, $3, $4, $5, $6, $7, $8 FROM c
+         ON CONFLICT DO NOTHING RETURNING id`,
         [
           input.conversationId,
-          c.last_seq,
           input.clientId ?? null,
           input.type,
           input.text,
           input.senderId,
           input.attachmentId ?? null,
           input.replyToId ?? null,
-          t,
+          now(),
         ],
         db,
       );
-      // A concurrent writer stored this (sender, client_id) or reply first: undo the seq bump.
+      // Stored already (or no such conversation): roll back, which also undoes the seq bump.
       if (!r) throw new AlreadyStored();
       if (input.attachmentId)
         await db.query('UPDATE chat_attachment SET message_id = $1 WHERE id = $2', [r.id, input.attachmentId]);
       return String(r.id);
-    }).catch(async (err: unknown) => {
-      if (!(err instanceof AlreadyStored)) throw err;
-      return null;
+    }).catch((err: unknown) => {
+      if (err instanceof AlreadyStored) return null;
+      throw err;
     });
-    if (id === null) return { message: (await this.existing(input))!, created: false };
-    return { message: (await this.getMessage(id))!, created: true };
+    if (id !== null) return { message: (await this.getMessage(id))!, created: true };
+    const existing = await this.existing(input);
+    if (!existing) throw new Error(`conversation ${input.conversationId} does not exist`);
+    return { message: existing, created: false };
   }
   /** The stored message an insert would repeat: same (sender, client_id), or a reply to the same message. */
   private async existing(input: NewMessage): Promise<Message | null> {
