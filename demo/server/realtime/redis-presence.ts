@@ -57,8 +57,9 @@ export class RedisPresence {
     return counts.reduce((sum, { n }, i) => sum + (instances[i] === this.instance || live[i] ? n : 0), 0);
   }
 
+  /** The heartbeat: also announces the instance again, as a Redis that restarted has forgotten it. */
   private async tick(): Promise<void> {
-    await this.redis.set(alive(this.instance), '1', 'PX', this.ttlMs);
+    await this.start();
     await this.sweep();
   }
 
