@@ -21,7 +21,9 @@ import { RuleBot, type Bot } from './bot/bot.js';
 import { BotRunner } from './bot/bot-runner.js';
 import { ChatService } from './chat-service.js';
 import { notFound, objectBodies } from './http/errors.js';
-import { cors, errorHandler, requestLog, securityHeaders, writeLimiter } from './http/security.js';
+import { writeLimiter } from './http/rate-limit.js';
+import { cors, errorHandler, requestLog, securityHeaders } from './http/security.js';
+import { MemoryLimitStore } from './limits/memory-limit-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { DEMO_USERS, rateLimitsWithDefaults, type ServerOptions } from './options.js';
@@ -93,6 +95,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
     await storage.close();
     throw err;
   }
+  const limiter = options.limiter ?? new MemoryLimitStore();
   const origins = options.allowedOrigins ?? '*';
   if (origins === '*') log.warn('ALLOWED_ORIGINS is not set: any origin may use the API and the socket (demo default)');
   else log.info({ origins }, 'CORS and socket Origin allow-list');
@@ -103,6 +106,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   const ctx: AppContext = {
     options,
     limits: rateLimitsWithDefaults(options.rateLimits),
+    limiter,
     storage,
     tokens,
     chat,
@@ -174,6 +178,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
         await bot.flush();
         await fanout.close();
         await deliveryMarks.flush();
+        await limiter.close();
         await storage.close();
         log.info('parley server closed');
       })();

@@ -4,6 +4,7 @@
 import type { BotRunner } from './bot/bot-runner.js';
 import type { ChatService } from './chat-service.js';
 import type { TokenService } from './auth/tokens.js';
+import type { LimitStore } from './limits/limit-store.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { RateLimitOptions, ServerOptions } from './options.js';
@@ -14,6 +15,8 @@ import type { ChatStorage } from './storage/storage.js';
 export interface AppContext {
   options: ServerOptions;
   limits: Required<RateLimitOptions>;
+  /** Where the per-user write budgets and socket counts live. */
+  limiter: LimitStore;
   storage: ChatStorage;
   tokens: TokenService;
   chat: ChatService;
