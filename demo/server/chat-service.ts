@@ -10,6 +10,9 @@ import type { Metrics } from './metrics.js';
 import type { Fanout } from './realtime/fanout.js';
 import type { ChatStorage } from './storage/storage.js';
 
+/** Ids a `read` frame may carry: marking read needs only the highest one. */
+export const MAX_READ_IDS = 100;
+
 export interface PostInput {
   conversationId?: Id;
   text: unknown;
@@ -96,12 +99,16 @@ export class ChatService {
     return { message, created };
   }
 
-  /** Marks read up to the highest of `messageIds` in the conversation (others ignored). */
+  /**
+   * Marks read up to the highest of `messageIds` in the conversation (others ignored), resolved
+   * in one query; more than `MAX_READ_IDS` ids is a 400.
+   */
   async markRead(user: User, conversationId: Id, messageIds: Id[]): Promise<void> {
-    const found = await Promise.all(messageIds.map((id) => this.storage.getMessage(id)));
-    const mine = found.filter((m): m is Message => m?.conversation_id === conversationId);
+    if (messageIds.length > MAX_READ_IDS)
+      throw fieldError('message_ids', `At most ${MAX_READ_IDS} ids: the highest one is enough.`);
+    const mine = await this.storage.messagesIn(conversationId, messageIds);
     if (mine.length === 0) return;
-    const seq = Math.max(...mine.map((m) => m.seq ?? 0));
+    const seq = Math.max(...mine.map((m) => m.seq));
     const readAt = await this.storage.markRead(conversationId, user.id, seq);
     this.fanout.publish({
       conversationId,

@@ -269,6 +269,15 @@ class SqliteStorage implements ChatStorage {
       limit,
     ).map((r) => toMessage(r, this.botName));
   }
+  async messagesIn(conversationId: Id, ids: Id[]): Promise<{ id: Id; seq: number }[]> {
+    if (ids.length === 0) return [];
+    return this.all(
+      // Ids travel as strings: an 18-digit id is past a double's exact range, not SQLite's.
+      'SELECT id, seq FROM chat_message WHERE conversation_id = ? AND id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))',
+      conversationId,
+      JSON.stringify(ids),
+    ).map((r) => ({ id: String(r.id), seq: r.seq as number }));
+  }
   async markRead(conversationId: Id, userId: Id, seq: number): Promise<string> {
     const t = now();
     this.stmt(

@@ -112,6 +112,12 @@ export interface ChatStorage {
   botReplyTo(messageId: Id): Promise<Message | null>;
   /** User messages since `sinceIso` that have no bot reply yet (a crash between message and reply). */
   unansweredSince(sinceIso: string, limit: number): Promise<Message[]>;
+  /**
+   * Which of `ids` are messages of the conversation, with their seq, in one query (ids of other
+   * conversations and unknown ids are left out; order is not specified). Callers bound `ids`
+   * (a `read` frame carries at most `MAX_READ_IDS`).
+   */
+  messagesIn(conversationId: Id, ids: Id[]): Promise<{ id: Id; seq: number }[]>;
   /** Raises the user's read mark to `seq`; returns the read time. */
   markRead(conversationId: Id, userId: Id, seq: number): Promise<string>;
   /** Raises each participant's delivered seq (never lowers it), all in one transaction. */
