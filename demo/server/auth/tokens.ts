@@ -1,7 +1,7 @@
 /**
  * JWTs (HS256, jose): 15-minute access tokens and 7-day refresh tokens that rotate. A rotated
  * refresh token keeps working for a 30 s grace (two tabs refreshing at once); used after that it
- * revokes its whole login family. Tokens from another system with the same secret are accepted
+ * revokes its whole login family (also once its row is pruned, past the grace). Tokens from another system with the same secret are accepted
  * when their `user_id`/`sub` names an existing user.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -84,9 +84,18 @@ export class TokenService {
   async rotate(refresh: string): Promise<{ token: string; refresh: string }> {
     const p = await this.verify(refresh);
     if (p.token_type !== 'refresh' || typeof p.jti !== 'string') throw new TokenError('not a refresh token');
-    const rec = await this.storage.getRefreshToken(p.jti);
-    if (!rec || rec.revoked) throw new TokenError('revoked');
     const at = Date.now();
+    // One row per refresh would pile up for a week per session: each refresh deletes the dead
+    // ones (expired, or rotated past the grace), through two indexes.
+    await this.storage.pruneRefreshTokens(at, at - REFRESH_GRACE_MS);
+    const rec = await this.storage.getRefreshToken(p.jti);
+    if (!rec) {
+      // Rows rotated past their grace are pruned: a pruned token of a live login is a reuse.
+      if (typeof p.fam === 'string' && (await this.storage.refreshFamilyExists(p.fam)))
+        await this.storage.revokeFamily(p.fam);
+      throw new TokenError('unknown or reused refresh token');
+    }
+    if (rec.revoked) throw new TokenError('revoked');
     const rotatedAt = await this.storage.markRotated(rec.jti, at);
     if (rotatedAt !== at && at - rotatedAt > REFRESH_GRACE_MS) {
       await this.storage.revokeFamily(rec.family);

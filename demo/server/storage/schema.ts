@@ -84,6 +84,11 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX auth_refresh_token_family ON auth_refresh_token (family);
   `,
+  // v2: refresh-token rows are pruned (expired, or rotated past their grace) through these.
+  `
+  CREATE INDEX auth_refresh_token_expires ON auth_refresh_token (expires_at);
+  CREATE INDEX auth_refresh_token_rotated ON auth_refresh_token (rotated_at);
+  `,
 ];
 
 /** Applies every migration the database has not seen yet, in one IMMEDIATE transaction. */

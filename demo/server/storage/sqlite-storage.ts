@@ -387,6 +387,14 @@ class SqliteStorage implements ChatStorage {
     this.stmt('UPDATE auth_refresh_token SET revoked = 1 WHERE family = ?').run(family);
   }
 
+  async refreshFamilyExists(family: string): Promise<boolean> {
+    return this.one('SELECT 1 AS x FROM auth_refresh_token WHERE family = ? LIMIT 1', family) !== undefined;
+  }
+  async pruneRefreshTokens(now: number, rotatedBefore: number): Promise<number> {
+    return this.stmt('DELETE FROM auth_refresh_token WHERE expires_at < ? OR rotated_at < ?').run(now, rotatedBefore)
+      .changes;
+  }
+
   async backup(file: string): Promise<void> {
     await this.db.backup(file);
   }

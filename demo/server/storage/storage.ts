@@ -144,6 +144,13 @@ export interface ChatStorage {
   markRotated(jti: string, at: number): Promise<number>;
   revokeRefreshToken(jti: string): Promise<void>;
   revokeFamily(family: string): Promise<void>;
+  /** Whether any row of the login family is left (a pruned token of a live family is a reuse). */
+  refreshFamilyExists(family: string): Promise<boolean>;
+  /**
+   * Deletes the refresh-token rows expired before `now` and those rotated before
+   * `rotatedBefore` (past their grace); returns how many went.
+   */
+  pruneRefreshTokens(now: number, rotatedBefore: number): Promise<number>;
 
   /** Online backup into `file` (safe while the server runs). */
   backup(file: string): Promise<void>;
