@@ -8,7 +8,7 @@ import type { BotRunner } from './bot/bot-runner.js';
 import { HttpError, detail, fieldError, notFound } from './http/errors.js';
 import type { Metrics } from './metrics.js';
 import type { Fanout } from './realtime/fanout.js';
-import type { ChatStorage } from './storage/storage.js';
+import { AttachmentUnavailableError, type ChatStorage } from './storage/storage.js';
 
 /** Ids a `read` frame may carry: marking read needs only the highest one. */
 export const MAX_READ_IDS = 100;
@@ -25,6 +25,8 @@ export interface PostResult {
   /** False for a repeated client_id: nothing was stored or broadcast. */
   created: boolean;
 }
+
+const unusableAttachment = () => fieldError('attachment_id', 'Unknown attachment, or not usable in this conversation.');
 
 /** The error-frame code a validation error maps to on the socket. */
 export function wsCodeFor(err: HttpError): 'invalid_message' | 'message_too_long' | 'invalid_attachment' {
@@ -79,18 +81,23 @@ export class ChatService {
         a.uploader_id === user.id &&
         a.message_id === null &&
         (a.conversation_id === null || a.conversation_id === input.conversationId);
-      if (!ok) throw fieldError('attachment_id', 'Unknown attachment, or not usable in this conversation.');
+      if (!ok) throw unusableAttachment();
     }
     const conversationId =
       input.conversationId ?? (await this.storage.createConversation(`Chat with ${user.username}`, user.id)).id;
-    const { message, created } = await this.storage.insertMessage({
-      conversationId,
-      senderId: user.id,
-      type: 'user',
-      text,
-      clientId,
-      attachmentId: input.attachmentId ?? null,
-    });
+    const { message, created } = await this.storage
+      .insertMessage({
+        conversationId,
+        senderId: user.id,
+        type: 'user',
+        text,
+        clientId,
+        attachmentId: input.attachmentId ?? null,
+      })
+      .catch((err: unknown) => {
+        if (err instanceof AttachmentUnavailableError) throw unusableAttachment();
+        throw err;
+      });
     if (created) {
       this.metrics.messagesStored++;
       this.fanout.publish({ conversationId, frame: { type: 'message:new', message } });

@@ -14,15 +14,16 @@ import {
   toMessage,
   toParticipant,
 } from './sqlite-rows.js';
-import type {
-  AttachmentRecord,
-  ChatStorage,
-  DeliveryMark,
-  InsertResult,
-  MessageQuery,
-  NewMessage,
-  RefreshTokenRecord,
-  UserRecord,
+import {
+  AttachmentUnavailableError,
+  type AttachmentRecord,
+  type ChatStorage,
+  type DeliveryMark,
+  type InsertResult,
+  type MessageQuery,
+  type NewMessage,
+  type RefreshTokenRecord,
+  type UserRecord,
 } from './storage.js';
 
 const DEFAULT_PROMPTS: Omit<BotPrompt, 'id'>[] = [
@@ -35,6 +36,7 @@ const DEFAULT_PROMPTS: Omit<BotPrompt, 'id'>[] = [
 const BY_ID = `${MESSAGE_SELECT} WHERE m.id = ?`;
 const BY_CLIENT_ID = `${MESSAGE_SELECT} WHERE m.sender_id = ? AND m.client_id = ?`;
 const BY_REPLY_TO = `${MESSAGE_SELECT} WHERE m.reply_to_id = ?`;
+const UNATTACHED = 'SELECT 1 AS x FROM chat_attachment WHERE id = ? AND message_id IS NULL';
 
 type Row = Record<string, unknown>;
 const now = () => new Date().toISOString();
@@ -198,6 +200,8 @@ class SqliteStorage implements ChatStorage {
         const existing = this.message(BY_REPLY_TO, input.replyToId);
         if (existing) return { message: existing, created: false };
       }
+      if (input.attachmentId && !this.one(UNATTACHED, input.attachmentId))
+        throw new AttachmentUnavailableError(input.attachmentId);
       const t = now();
       const c = this.one(
         'UPDATE chat_conversation SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq',
@@ -317,13 +321,11 @@ class SqliteStorage implements ChatStorage {
     const r = this.one('SELECT * FROM chat_attachment WHERE stored_name = ?', storedName);
     return r ? toAttachment(r) : null;
   }
-  async unattachedBefore(beforeIso: string): Promise<AttachmentRecord[]> {
-    return this.all('SELECT * FROM chat_attachment WHERE message_id IS NULL AND created_at < ?', beforeIso).map(
-      toAttachment,
-    );
-  }
-  async deleteAttachment(id: Id): Promise<void> {
-    this.stmt('DELETE FROM chat_attachment WHERE id = ? AND message_id IS NULL').run(id);
+  async deleteUnattachedBefore(beforeIso: string): Promise<AttachmentRecord[]> {
+    return this.all(
+      'DELETE FROM chat_attachment WHERE message_id IS NULL AND created_at < ? RETURNING *',
+      beforeIso,
+    ).map(toAttachment);
   }
 
   async listPrompts(): Promise<BotPrompt[]> {

@@ -60,6 +60,16 @@ export interface NewMessage {
   replyToId?: Id | null;
 }
 
+/**
+ * `insertMessage` refuses an `attachmentId` that is gone or already attached by the time the
+ * message is written (a sweep or another message got there first); nothing is written.
+ */
+export class AttachmentUnavailableError extends Error {
+  constructor(readonly attachmentId: Id) {
+    super(`attachment ${attachmentId} is gone or already attached`);
+  }
+}
+
 /** `created: false` means the (sender, client_id) or reply already existed: nothing was written. */
 export interface InsertResult {
   message: Message;
@@ -128,9 +138,13 @@ export interface ChatStorage {
   ): Promise<AttachmentRecord>;
   getAttachment(id: Id): Promise<AttachmentRecord | null>;
   getAttachmentByStoredName(storedName: string): Promise<AttachmentRecord | null>;
-  /** Uploads never attached to a message and older than `beforeIso`. */
-  unattachedBefore(beforeIso: string): Promise<AttachmentRecord[]>;
-  deleteAttachment(id: Id): Promise<void>;
+  /**
+   * Deletes the uploads never attached to a message and older than `beforeIso`, in one atomic
+   * statement, and returns exactly the rows it deleted (their files are the caller's to remove).
+   * An upload attached at the same moment either is attached (and kept) or deleted (and the
+   * message insert refused), never both.
+   */
+  deleteUnattachedBefore(beforeIso: string): Promise<AttachmentRecord[]>;
 
   listPrompts(): Promise<BotPrompt[]>;
 
