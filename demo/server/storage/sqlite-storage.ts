@@ -265,11 +265,11 @@ class SqliteStorage implements ChatStorage {
   async botReplyTo(messageId: Id): Promise<Message | null> {
     return this.message(BY_REPLY_TO, messageId);
   }
-  async unansweredSince(sinceIso: string, limit: number): Promise<Message[]> {
+  async unansweredAfter(afterId: Id, limit: number): Promise<Message[]> {
     return this.all(
-      `${MESSAGE_SELECT} WHERE m.type = 'user' AND m.created_at > ?
+      `${MESSAGE_SELECT} WHERE m.id > ? AND m.type = 'user'
        AND NOT EXISTS (SELECT 1 FROM chat_message r WHERE r.reply_to_id = m.id) ORDER BY m.id LIMIT ?`,
-      sinceIso,
+      afterId,
       limit,
     ).map((r) => toMessage(r, this.botName));
   }

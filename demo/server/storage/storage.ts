@@ -120,8 +120,12 @@ export interface ChatStorage {
   lastSeq(conversationId: Id): Promise<number>;
   newestUserMessage(conversationId: Id): Promise<Message | null>;
   botReplyTo(messageId: Id): Promise<Message | null>;
-  /** User messages since `sinceIso` that have no bot reply yet (a crash between message and reply). */
-  unansweredSince(sinceIso: string, limit: number): Promise<Message[]>;
+  /**
+   * User messages with an id above `afterId` ('0': from the start) that have no bot reply yet
+   * (a crash or an outage between message and reply), oldest first, at most `limit`: page on
+   * by passing the last id.
+   */
+  unansweredAfter(afterId: Id, limit: number): Promise<Message[]>;
   /**
    * Which of `ids` are messages of the conversation, with their seq, in one query (ids of other
    * conversations and unknown ids are left out; order is not specified). Callers bound `ids`
