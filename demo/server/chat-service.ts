@@ -18,6 +18,11 @@ export interface PostInput {
   text: unknown;
   clientId?: unknown;
   attachmentId?: Id;
+  /**
+   * The caller already knows the user takes part in `conversationId` (a socket, checked at its
+   * handshake: participants are never removed), so the check is skipped.
+   */
+  member?: boolean;
 }
 
 export interface PostResult {
@@ -52,28 +57,44 @@ export class ChatService {
     return role;
   }
 
+  /**
+   * Stores a user message, broadcasts it and schedules the bot. A repeated `client_id` returns the
+   * original whatever the other fields say: the insert finds a repeat in its own transaction, so
+   * the lookup runs up front only when a new conversation would be created, and after a failure.
+   */
   async postMessage(user: User, input: PostInput): Promise<PostResult> {
     const clientId = input.clientId ?? null;
     if (clientId !== null && (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 128)) {
       throw fieldError('client_id', 'Must be a string of 1 to 128 characters.');
     }
-    if (clientId) {
-      const existing = await this.storage.findByClientId(user.id, clientId);
+    const original = async () => (clientId ? await this.storage.findByClientId(user.id, clientId) : null);
+    if (!input.conversationId) {
+      const existing = await original();
       if (existing) return { message: existing, created: false };
     }
+    try {
+      return await this.store(user, input, clientId);
+    } catch (err) {
+      const existing = err instanceof HttpError ? await original() : null;
+      if (existing) return { message: existing, created: false };
+      throw err;
+    }
+  }
+
+  private async store(user: User, input: PostInput, clientId: string | null): Promise<PostResult> {
     if (input.text !== undefined && input.text !== null && typeof input.text !== 'string')
       throw fieldError('message', 'Must be a string.');
     const text = typeof input.text === 'string' ? input.text.trim() : '';
-    const length = [...text].length;
-    if (length > MAX_MESSAGE_LENGTH) {
+    // Code points, counted only when the UTF-16 length could be over the limit.
+    if (text.length > MAX_MESSAGE_LENGTH && [...text].length > MAX_MESSAGE_LENGTH) {
       throw new HttpError(
         400,
         { message: [`Ensure this field has no more than ${MAX_MESSAGE_LENGTH} characters.`] },
         'message_too_long',
       );
     }
-    if (length === 0 && !input.attachmentId) throw fieldError('message', 'This field may not be blank.');
-    if (input.conversationId) await this.requireParticipant(input.conversationId, user.id);
+    if (text.length === 0 && !input.attachmentId) throw fieldError('message', 'This field may not be blank.');
+    if (input.conversationId && !input.member) await this.requireParticipant(input.conversationId, user.id);
     if (input.attachmentId) {
       const a = await this.storage.getAttachment(input.attachmentId);
       const ok =

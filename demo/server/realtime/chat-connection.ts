@@ -183,6 +183,7 @@ export class ChatConnection implements HubMember {
         if (attachmentId === null) return this.error('invalid_attachment', 'attachment_id must be an id.');
         const { message } = await ctx.chat.postMessage(this.user, {
           conversationId: this.conversationId,
+          member: true,
           text: frame.text,
           clientId: frame.client_id,
           attachmentId,

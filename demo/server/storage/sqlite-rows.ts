@@ -22,6 +22,9 @@ export const MESSAGE_SELECT = `
   LEFT JOIN accounts_user u ON u.id = m.sender_id
   LEFT JOIN chat_attachment a ON a.id = m.attachment_id`;
 
+/** One message by id. */
+export const MESSAGE_BY_ID = `${MESSAGE_SELECT} WHERE m.id = ?`;
+
 type Row = Record<string, unknown>;
 
 export function toMessage(r: Row, botName: string): Message {

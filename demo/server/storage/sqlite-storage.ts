@@ -1,12 +1,14 @@
 /**
  * `ChatStorage` on SQLite through better-sqlite3, in WAL mode so several server processes can
  * share one file. Seq numbers come from `chat_conversation.last_seq` bumped inside the same
- * IMMEDIATE transaction as the insert, so they have no gaps even across processes.
+ * IMMEDIATE transaction as the insert, so they have no gaps even across processes. Messages are
+ * written by `SqliteMessageWriter` (group commit).
  */
 import Database from 'better-sqlite3';
 import type { BotPrompt, Conversation, Id, LastMessage, Message, ParticipantRole } from '../../../src/types.js';
 import { migrate } from './schema.js';
 import {
+  MESSAGE_BY_ID,
   MESSAGE_SELECT,
   PARTICIPANT_SELECT,
   toAttachment,
@@ -14,16 +16,16 @@ import {
   toMessage,
   toParticipant,
 } from './sqlite-rows.js';
-import {
-  AttachmentUnavailableError,
-  type AttachmentRecord,
-  type ChatStorage,
-  type DeliveryMark,
-  type InsertResult,
-  type MessageQuery,
-  type NewMessage,
-  type RefreshTokenRecord,
-  type UserRecord,
+import { SqliteMessageWriter } from './sqlite-message-writer.js';
+import type {
+  AttachmentRecord,
+  ChatStorage,
+  DeliveryMark,
+  InsertResult,
+  MessageQuery,
+  NewMessage,
+  RefreshTokenRecord,
+  UserRecord,
 } from './storage.js';
 
 const DEFAULT_PROMPTS: Omit<BotPrompt, 'id'>[] = [
@@ -33,10 +35,8 @@ const DEFAULT_PROMPTS: Omit<BotPrompt, 'id'>[] = [
   { title: 'Help', text: 'What can you help me with?', order: 4 },
 ];
 
-const BY_ID = `${MESSAGE_SELECT} WHERE m.id = ?`;
 const BY_CLIENT_ID = `${MESSAGE_SELECT} WHERE m.sender_id = ? AND m.client_id = ?`;
 const BY_REPLY_TO = `${MESSAGE_SELECT} WHERE m.reply_to_id = ?`;
-const UNATTACHED = 'SELECT 1 AS x FROM chat_attachment WHERE id = ? AND message_id IS NULL';
 
 type Row = Record<string, unknown>;
 const now = () => new Date().toISOString();
@@ -48,6 +48,7 @@ export function openSqliteStorage(file: string, opts: { botName?: string } = {})
 
 class SqliteStorage implements ChatStorage {
   private readonly db: Database.Database;
+  private readonly writer: SqliteMessageWriter;
 
   constructor(
     file: string,
@@ -59,6 +60,7 @@ class SqliteStorage implements ChatStorage {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     migrate(this.db);
+    this.writer = new SqliteMessageWriter(this.db, (sql) => this.stmt(sql), botName);
     this.db
       .transaction(() => {
         const prompts = this.stmt('SELECT COUNT(*) AS n FROM chat_botprompt').get() as { n: number };
@@ -190,51 +192,13 @@ class SqliteStorage implements ChatStorage {
 
   // ------------------------------------------------------------------ messages
   async insertMessage(input: NewMessage): Promise<InsertResult> {
-    // Built once: a transaction function compiles its BEGIN/COMMIT statements when created.
-    this.insertTx ??= this.db.transaction((input: NewMessage): InsertResult => {
-      if (input.clientId && input.senderId) {
-        const existing = this.message(BY_CLIENT_ID, input.senderId, input.clientId);
-        if (existing) return { message: existing, created: false };
-      }
-      if (input.replyToId) {
-        const existing = this.message(BY_REPLY_TO, input.replyToId);
-        if (existing) return { message: existing, created: false };
-      }
-      if (input.attachmentId && !this.one(UNATTACHED, input.attachmentId))
-        throw new AttachmentUnavailableError(input.attachmentId);
-      const t = now();
-      const c = this.one(
-        'UPDATE chat_conversation SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq',
-        t,
-        input.conversationId,
-      );
-      if (!c) throw new Error(`conversation ${input.conversationId} does not exist`);
-      const r = this.stmt(
-        `INSERT INTO chat_message (conversation_id, seq, client_id, type, text, sender_id, attachment_id, reply_to_id, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        input.conversationId,
-        c.last_seq,
-        input.clientId ?? null,
-        input.type,
-        input.text,
-        input.senderId,
-        input.attachmentId ?? null,
-        input.replyToId ?? null,
-        t,
-      );
-      if (input.attachmentId)
-        this.stmt('UPDATE chat_attachment SET message_id = ? WHERE id = ?').run(r.lastInsertRowid, input.attachmentId);
-      return { message: this.message(BY_ID, r.lastInsertRowid)!, created: true };
-    });
-    return this.insertTx.immediate(input);
+    return this.writer.insert(input);
   }
-  private insertTx: Database.Transaction<(input: NewMessage) => InsertResult> | undefined;
   async findByClientId(senderId: Id, clientId: string): Promise<Message | null> {
     return this.message(BY_CLIENT_ID, senderId, clientId);
   }
   async getMessage(id: Id): Promise<Message | null> {
-    return this.message(BY_ID, id);
+    return this.message(MESSAGE_BY_ID, id);
   }
   async listMessages(conversationId: Id, q: MessageQuery): Promise<Message[]> {
     const base = `${MESSAGE_SELECT} WHERE m.conversation_id = ?`;
@@ -401,6 +365,8 @@ class SqliteStorage implements ChatStorage {
     await this.db.backup(file);
   }
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.writer.flush();
+    this.db.close();
   }
 }
