@@ -14,6 +14,10 @@ import type { Logger } from '../logger.js';
 export const ACCESS_TTL_S = 15 * 60;
 export const REFRESH_TTL_S = 7 * 24 * 3600;
 export const REFRESH_GRACE_MS = 30_000;
+/** How long a verified access token is answered from memory. */
+const VERIFIED_TTL_MS = 60_000;
+/** Verified tokens remembered at most; the memory starts over beyond. */
+const MAX_VERIFIED = 10_000;
 
 /** Why a token was refused; routes map it to 401 `token_not_valid`. */
 export class TokenError extends Error {}
@@ -67,8 +71,15 @@ export class TokenService {
     }
   }
 
-  /** The user an access token names; throws `TokenError` for refresh tokens and unknown users. */
+  /**
+   * The user an access token names; throws `TokenError` for refresh tokens and unknown users.
+   * A token already verified is answered from memory (its signature checked and its user looked
+   * up once, not on every request), for at most `VERIFIED_TTL_MS` and never past its expiry.
+   */
   async userFromAccess(token: string): Promise<UserRecord> {
+    const now = Date.now();
+    const known = this.verified.get(token);
+    if (known && known.until > now) return known.user;
     const p = await this.verify(token);
     if (p.token_type !== undefined && p.token_type !== 'access') throw new TokenError('not an access token');
     const ref = p.user_id ?? p.sub;
@@ -77,8 +88,11 @@ export class TokenService {
       user = await this.storage.findUserById(String(ref));
     else if (typeof ref === 'string') user = await this.storage.findUserByUsername(ref);
     if (!user) throw new TokenError('unknown user');
+    if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
+    this.verified.set(token, { user, until: Math.min(now + VERIFIED_TTL_MS, (p.exp ?? 0) * 1000) });
     return user;
   }
+  private readonly verified = new Map<string, { user: UserRecord; until: number }>();
 
   /** Rotates a refresh token (with grace and reuse detection) into a new pair. */
   async rotate(refresh: string): Promise<{ token: string; refresh: string }> {
