@@ -238,6 +238,8 @@ export interface ErrorFrame {
   type: 'error';
   code: WsErrorCode;
   message: string;
+  /** The `client_id` of the `message` frame this error is about, when it carried one (v1.2). */
+  client_id?: string;
 }
 
 export type ServerFrame =

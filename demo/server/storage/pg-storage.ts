@@ -7,20 +7,26 @@
  * instance) take turns, and a rolled-back insert gives its number back, so seq has no gap and no
  * duplicate. `(sender_id, client_id)` and `reply_to_id` are unique constraints; an insert that
  * hits one rolls back and returns the stored message.
+ *
+ * Messages are written one transaction each: SQLite's group commit (`sqlite-message-writer.ts`)
+ * saves the one writer of a file its per-commit WAL sync, while here the pool already runs
+ * concurrent inserts on several connections and batching them would only lengthen the row lock
+ * every writer of a conversation waits for.
  */
 import pg from 'pg';
 import type { BotPrompt, Conversation, Id, Message, ParticipantRole } from '../../../src/types.js';
 import { migratePg } from './pg-schema.js';
 import * as sql from './sql-rows.js';
-import type {
-  AttachmentRecord,
-  ChatStorage,
-  DeliveryMark,
-  InsertResult,
-  MessageQuery,
-  NewMessage,
-  RefreshTokenRecord,
-  UserRecord,
+import {
+  AttachmentUnavailableError,
+  type AttachmentRecord,
+  type ChatStorage,
+  type DeliveryMark,
+  type InsertResult,
+  type MessageQuery,
+  type NewMessage,
+  type RefreshTokenRecord,
+  type UserRecord,
 } from './storage.js';
 
 type Row = Record<string, unknown>;
@@ -188,20 +194,19 @@ export class PgStorage implements ChatStorage {
         db,
       );
       if (!c) throw new Error(`conversation ${input.conversationId} does not exist`);
+      if (input.attachmentId) {
+        // Locked until commit: a sweep deleting it waits, then finds it attached and keeps it.
+        const a = await this.one(
+          'SELECT id FROM chat_attachment WHERE id = $1 AND message_id IS NULL FOR UPDATE',
+          [input.attachmentId],
+          db,
+        );
+        if (!a) throw new AttachmentUnavailableError(input.attachmentId);
+      }
       const r = await this.one(
-        `INSERT INTO chat_message (conversation_id, seq, client_id, type, text, sender_id, attachment_id, reply_to_id, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id`,
-        [
-          input.conversationId,
-          c.last_seq,
-          input.clientId ?? null,
-          input.type,
-          input.text,
-          input.senderId,
-          input.attachmentId ?? null,
-          input.replyToId ?? null,
-          t,
-        ],
+        `INSERT INTO chat_message (${sql.MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT DO NOTHING RETURNING id`,
+        sql.messageValues(input, c.last_seq as number, t),
         db,
       );
       // A concurrent writer stored this (sender, client_id) or reply first: undo the seq bump.
@@ -257,12 +262,20 @@ export class PgStorage implements ChatStorage {
   async botReplyTo(messageId: Id): Promise<Message | null> {
     return this.message(BY_REPLY_TO, [messageId]);
   }
-  async unansweredSince(sinceIso: string, limit: number): Promise<Message[]> {
+  async unansweredAfter(afterId: Id, limit: number): Promise<Message[]> {
     const rows = await this.all(
-      `${sql.MESSAGE_SELECT} WHERE ${sql.UNANSWERED_WHERE} AND m.created_at > $1 ORDER BY m.id LIMIT $2`,
-      [sinceIso, limit],
+      `${sql.MESSAGE_SELECT} WHERE m.id > $1 AND ${sql.UNANSWERED_WHERE} ORDER BY m.id LIMIT $2`,
+      [afterId, limit],
     );
     return rows.map((r) => sql.toMessage(r, this.botName));
+  }
+  async messagesIn(conversationId: Id, ids: Id[]): Promise<{ id: Id; seq: number }[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.all(
+      'SELECT id, seq FROM chat_message WHERE conversation_id = $1 AND id = ANY($2::bigint[])',
+      [conversationId, ids],
+    );
+    return rows.map((r) => ({ id: String(r.id), seq: r.seq as number }));
   }
   async markRead(conversationId: Id, userId: Id, seq: number): Promise<string> {
     const t = now();
@@ -302,13 +315,13 @@ export class PgStorage implements ChatStorage {
     const r = await this.one('SELECT * FROM chat_attachment WHERE stored_name = $1', [storedName]);
     return r ? sql.toAttachment(r) : null;
   }
-  async unattachedBefore(beforeIso: string): Promise<AttachmentRecord[]> {
+  async deleteUnattachedBefore(beforeIso: string): Promise<AttachmentRecord[]> {
+    // A row a message insert has locked is waited for and re-checked: attached by then, it stays.
     return (
-      await this.all('SELECT * FROM chat_attachment WHERE message_id IS NULL AND created_at < $1', [beforeIso])
+      await this.all('DELETE FROM chat_attachment WHERE message_id IS NULL AND created_at < $1 RETURNING *', [
+        beforeIso,
+      ])
     ).map(sql.toAttachment);
-  }
-  async deleteAttachment(id: Id): Promise<void> {
-    await this.pool.query('DELETE FROM chat_attachment WHERE id = $1 AND message_id IS NULL', [id]);
   }
 
   async listPrompts(): Promise<BotPrompt[]> {
@@ -357,6 +370,16 @@ export class PgStorage implements ChatStorage {
   }
   async revokeFamily(family: string): Promise<void> {
     await this.pool.query('UPDATE auth_refresh_token SET revoked = 1 WHERE family = $1', [family]);
+  }
+  async refreshFamilyExists(family: string): Promise<boolean> {
+    return (await this.one('SELECT 1 AS x FROM auth_refresh_token WHERE family = $1 LIMIT 1', [family])) !== undefined;
+  }
+  async pruneRefreshTokens(now: number, rotatedBefore: number): Promise<number> {
+    const r = await this.pool.query('DELETE FROM auth_refresh_token WHERE expires_at < $1 OR rotated_at < $2', [
+      now,
+      rotatedBefore,
+    ]);
+    return r.rowCount ?? 0;
   }
 
   /** The JWT secret every instance shares when none is configured: `candidate`, unless one is stored already. */
