@@ -23,6 +23,8 @@ export interface PostInput {
    * handshake: participants are never removed), so the check is skipped.
    */
   member?: boolean;
+  /** Called once a new message is stored, before it is broadcast (a socket acks its sender there). */
+  onStored?: (message: Message) => void;
 }
 
 export interface PostResult {
@@ -121,6 +123,7 @@ export class ChatService {
       });
     if (created) {
       this.metrics.messagesStored++;
+      input.onStored?.(message);
       this.fanout.publish({ conversationId, frame: { type: 'message:new', message } });
       this.bot?.schedule(message);
     }

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { WebSocket, RawData } from 'ws';
-import type { Id, ServerFrame, User, WsErrorCode } from '../../../src/types.js';
+import type { Id, Message, ServerFrame, User, WsErrorCode } from '../../../src/types.js';
 import { wsCodeFor } from '../chat-service.js';
 import type { AppContext } from '../context.js';
 import { HttpError, idValue } from '../http/errors.js';
@@ -181,19 +181,24 @@ export class ChatConnection implements HubMember {
         const given = frame.attachment_id;
         const attachmentId = given === undefined || given === null ? undefined : idValue(given);
         if (attachmentId === null) return this.error('invalid_attachment', 'attachment_id must be an id.');
-        const { message } = await ctx.chat.postMessage(this.user, {
+        const ack = (message: Message) =>
+          this.send({
+            type: 'message:ack',
+            client_id: message.client_id,
+            message_id: message.id,
+            seq: message.seq ?? 0,
+          });
+        const { message, created } = await ctx.chat.postMessage(this.user, {
           conversationId: this.conversationId,
           member: true,
           text: frame.text,
           clientId: frame.client_id,
           attachmentId,
+          // The sender's ack goes out as soon as the message is stored, before the broadcast.
+          onStored: ack,
         });
-        return this.send({
-          type: 'message:ack',
-          client_id: message.client_id,
-          message_id: message.id,
-          seq: message.seq ?? 0,
-        });
+        if (!created) ack(message);
+        return;
       }
       case 'typing':
         if (typeof frame.is_typing !== 'boolean')
