@@ -40,8 +40,9 @@ function findTests(dir, suffix, skip = []) {
     .sort();
 }
 
-function nodeSuite(name, files, extra = [], env = {}) {
-  if (only.length && !only.includes(name)) return;
+/** `group`: another name that selects this suite (`npm run test:node` runs node-postgres too). */
+function nodeSuite(name, files, extra = [], env = {}, group = name) {
+  if (only.length && !only.includes(name) && !only.includes(group)) return;
   if (files.length === 0) {
     report.push(`${name}: no test files`);
     return;
@@ -100,7 +101,7 @@ nodeSuite('node', [
 // The same server suite on PostgreSQL: every test data dir gets a fresh database next to this one.
 if (!only.length || only.includes('node') || only.includes('node-postgres')) {
   if (process.env.PARLEY_TEST_PG_URL) {
-    nodeSuite('node-postgres', findTests('test/demo', '.test.ts'), [], { PARLEY_TEST_ENGINE: 'postgres' });
+    nodeSuite('node-postgres', findTests('test/demo', '.test.ts'), [], { PARLEY_TEST_ENGINE: 'postgres' }, 'node');
   } else {
     const why =
       'node-postgres: SKIPPED (PARLEY_TEST_PG_URL is not set; e.g. postgres://root@/parley_test?host=/var/run/postgresql, as .ci/run sets it)';

@@ -6,10 +6,17 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { isPostgresUrl } from './storage/open-storage.js';
 
 const target = process.argv[2];
 if (!target) {
   console.error('usage: npm run backup -- <file>');
+  process.exit(2);
+}
+if (isPostgresUrl(process.env.DATABASE_URL)) {
+  console.error(
+    'DATABASE_URL names PostgreSQL: back it up with pg_dump (README, "Scaling out"); this command is for SQLite',
+  );
   process.exit(2);
 }
 const source = resolve(process.env.PARLEY_DATA_DIR ?? './data', 'parley.db');

@@ -32,7 +32,11 @@ function startEcho(ctx: BenchContext): Promise<string> {
 }
 
 /** Opens a Node socket; resolves once `ready(frame)` is true for a received frame (or on open). */
-function openSocket(ctx: BenchContext, url: string, ready?: (frame: { type?: string }) => boolean): Promise<WebSocket> {
+export function openSocket(
+  ctx: BenchContext,
+  url: string,
+  ready?: (frame: { type?: string }) => boolean,
+): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false });
     ctx.defer(() => ws.terminate());
@@ -50,7 +54,7 @@ function openSocket(ctx: BenchContext, url: string, ready?: (frame: { type?: str
 }
 
 /** One round trip in Node: send a frame, wait for its answer; milliseconds. */
-async function roundTrip(
+export async function roundTrip(
   ws: WebSocket,
   frame: string,
   /** True for the answer; throws on a frame that means the send failed. */

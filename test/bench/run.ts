@@ -17,6 +17,7 @@ import { fanout } from './fanout.js';
 import { fanoutRedis } from './fanout-redis.js';
 import { longConversation } from './long-conversation.js';
 import { outboxFlush } from './outbox-flush.js';
+import { postgres } from './postgres.js';
 import { restThroughput } from './rest-throughput.js';
 import { ROOT, type BenchContext, type Measure } from './support.js';
 import { errorRow, formatTable, writeResults, type Row } from './table.js';
@@ -31,6 +32,7 @@ const measures: Measure[] = [
   ackRoundtrip,
   fanout,
   fanoutRedis,
+  postgres,
   restThroughput,
   outboxFlush,
   longConversation,

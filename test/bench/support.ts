@@ -219,7 +219,15 @@ export interface BenchUser {
  */
 export async function startParley(
   ctx: BenchContext,
-  options: { instances?: number; users?: number; redisUrl?: string; botDelayMs?: number; dataDir?: string } = {},
+  options: {
+    instances?: number;
+    users?: number;
+    redisUrl?: string;
+    botDelayMs?: number;
+    dataDir?: string;
+    /** `postgres://...`: the instances share this database (each with a data dir of its own). */
+    databaseUrl?: string;
+  } = {},
 ): Promise<{ servers: ParleyServer[]; users: BenchUser[]; dataDir: string }> {
   // Loaded on demand: a broken server fails the measures that need it, not the whole run.
   const { createServer } = await import('../../demo/server/index.js');
@@ -230,7 +238,8 @@ export async function startParley(
     const server = await createServer({
       port: 0,
       host: '127.0.0.1',
-      dataDir,
+      dataDir: options.databaseUrl && i > 0 ? tempDir(ctx, `server-${i}`) : dataDir,
+      databaseUrl: options.databaseUrl,
       jwtSecret: 'bench-secret-0123456789abcdef0123456789abcdef',
       demoUsers: false,
       users: usernames.map((username) => ({ username, password: BENCH_PASSWORD })),

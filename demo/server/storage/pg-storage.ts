@@ -2,13 +2,13 @@
  * `ChatStorage` on PostgreSQL through node-postgres (`pg`) with a connection pool: the store for
  * several server instances on several machines. Chosen by `DATABASE_URL=postgres://...`.
  *
- * Seq numbers come from `chat_conversation.last_seq`, bumped by an `UPDATE ... RETURNING` inside
- * the insert's transaction: the row lock makes concurrent writers of one conversation (on any
+ * Seq numbers come from `chat_conversation.last_seq`, bumped by an `UPDATE ... RETURNING` in
+ * the same statement as the insert: the row lock makes concurrent writers of one conversation (on any
  * instance) take turns, and a rolled-back insert gives its number back, so seq has no gap and no
  * duplicate. `(sender_id, client_id)` and `reply_to_id` are unique constraints; an insert that
  * hits one rolls back and returns the stored message.
  *
- * Messages are written one transaction each: SQLite's group commit (`sqlite-message-writer.ts`)
+ * Messages are written one statement (so one transaction) each: SQLite's group commit (`sqlite-message-writer.ts`)
  * saves the one writer of a file its per-commit WAL sync, while here the pool already runs
  * concurrent inserts on several connections and batching them would only lengthen the row lock
  * every writer of a conversation waits for.
@@ -46,6 +46,35 @@ const BY_ID = `${sql.MESSAGE_SELECT} WHERE m.id = $1`;
 const BY_CLIENT_ID = `${sql.MESSAGE_SELECT} WHERE m.sender_id = $1 AND m.client_id = $2`;
 const BY_REPLY_TO = `${sql.MESSAGE_SELECT} WHERE m.reply_to_id = $1`;
 const now = () => new Date().toISOString();
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Stores a message and answers it in `MESSAGE_SELECT`'s shape. A new message is `sent`: read and
+ * delivery marks never pass a conversation's last seq, and this one is past it. An upload to attach
+ * is locked first and must still be unattached (`free`), else nothing is written (no seq bump): a
+ * sweep deleting it waits for this statement, then finds it attached and keeps it.
+ */
+const INSERT_MESSAGE = `
+  WITH free AS (
+    SELECT id FROM chat_attachment WHERE id = $6 AND message_id IS NULL FOR UPDATE
+  ), c AS (
+    UPDATE chat_conversation SET last_seq = last_seq + 1, updated_at = $8
+    WHERE id = $1 AND ($6::bigint IS NULL OR EXISTS (SELECT 1 FROM free))
+    RETURNING last_seq
+  ), ins AS (
+    INSERT INTO chat_message (${sql.MESSAGE_COLUMNS})
+    SELECT $1, c.last_seq, $2, $3, $4, $5, $6, $7, $8 FROM c
+    RETURNING id, seq, conversation_id, client_id, type, text, created_at, sender_id, attachment_id
+  ), att AS (
+    UPDATE chat_attachment SET message_id = ins.id FROM ins WHERE chat_attachment.id = ins.attachment_id
+  )
+  SELECT i.id, i.seq, i.conversation_id, i.client_id, i.type, i.text, i.created_at,
+         u.username AS sender, u.display_name AS sender_display,
+         a.id AS a_id, a.stored_name AS a_stored, a.file_name AS a_name, a.file_size AS a_size,
+         a.content_type AS a_type, 'sent' AS status
+  FROM ins i
+  LEFT JOIN accounts_user u ON u.id = i.sender_id
+  LEFT JOIN chat_attachment a ON a.id = i.attachment_id`;
 
 /** Connects a pool to `url`, migrates (safe when several instances start at once) and returns the store. */
 export async function openPgStorage(
@@ -183,43 +212,31 @@ export class PgStorage implements ChatStorage {
 
   // ------------------------------------------------------------------ messages
   async insertMessage(input: NewMessage): Promise<InsertResult> {
+    // One statement, so one transaction and one round trip: the seq bump's row lock orders every
+    // writer of this conversation, on every instance; a repeated (sender, client_id) or reply
+    // violates a unique constraint, which fails the whole statement, seq bump included (no gap).
+    // No look-up first: a repeat is found by its unique constraint, then read back.
+    let row: Row | undefined;
+    try {
+      row = await this.one(INSERT_MESSAGE, [
+        input.conversationId,
+        input.clientId ?? null,
+        input.type,
+        input.text,
+        input.senderId,
+        input.attachmentId ?? null,
+        input.replyToId ?? null,
+        now(),
+      ]);
+    } catch (err) {
+      if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+    }
+    if (row) return { message: sql.toMessage(row, this.botName), created: true };
     const existing = await this.existing(input);
     if (existing) return { message: existing, created: false };
-    const id = await this.transaction(async (db) => {
-      const t = now();
-      // The row lock taken here orders every writer of this conversation, on every instance.
-      const c = await this.one(
-        'UPDATE chat_conversation SET last_seq = last_seq + 1, updated_at = $1 WHERE id = $2 RETURNING last_seq',
-        [t, input.conversationId],
-        db,
-      );
-      if (!c) throw new Error(`conversation ${input.conversationId} does not exist`);
-      if (input.attachmentId) {
-        // Locked until commit: a sweep deleting it waits, then finds it attached and keeps it.
-        const a = await this.one(
-          'SELECT id FROM chat_attachment WHERE id = $1 AND message_id IS NULL FOR UPDATE',
-          [input.attachmentId],
-          db,
-        );
-        if (!a) throw new AttachmentUnavailableError(input.attachmentId);
-      }
-      const r = await this.one(
-        `INSERT INTO chat_message (${sql.MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT DO NOTHING RETURNING id`,
-        sql.messageValues(input, c.last_seq as number, t),
-        db,
-      );
-      // A concurrent writer stored this (sender, client_id) or reply first: undo the seq bump.
-      if (!r) throw new AlreadyStored();
-      if (input.attachmentId)
-        await db.query('UPDATE chat_attachment SET message_id = $1 WHERE id = $2', [r.id, input.attachmentId]);
-      return String(r.id);
-    }).catch(async (err: unknown) => {
-      if (!(err instanceof AlreadyStored)) throw err;
-      return null;
-    });
-    if (id === null) return { message: (await this.existing(input))!, created: false };
-    return { message: (await this.getMessage(id))!, created: true };
+    // Nothing written and no repeat: the upload was swept or attached meanwhile (or no such conversation).
+    if (input.attachmentId) throw new AttachmentUnavailableError(input.attachmentId);
+    throw new Error(`conversation ${input.conversationId} does not exist`);
   }
   /** The stored message an insert would repeat: same (sender, client_id), or a reply to the same message. */
   private async existing(input: NewMessage): Promise<Message | null> {
@@ -399,6 +416,3 @@ export class PgStorage implements ChatStorage {
     await this.pool.end();
   }
 }
-
-/** Thrown inside the insert transaction to roll back when a unique key shows the message exists. */
-class AlreadyStored extends Error {}

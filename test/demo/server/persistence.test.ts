@@ -183,3 +183,9 @@ test(`the seed guide's SQL runs as written against the ${ENGINE} database, and o
     await s.close();
   }
 });
+
+test('a DATABASE_URL that is not PostgreSQL stops the start with a clear error', async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  await assert.rejects(startServer({ dataDir: dir, databaseUrl: 'mysql://localhost/parley' }), /postgres:\/\//);
+});

@@ -312,7 +312,8 @@ describe('chat socket', () => {
         sock.send({ type: 'typing', is_typing: true });
         sock.send({ type: 'message', text: `burst ${i}`, client_id: `wb${i}` });
       }
-      await sock.next('message:ack', (f) => f.client_id === 'wb49');
+      // 100 writes (and 50 bot replies) queued at once: a loaded machine may take more than the default wait.
+      await sock.next('message:ack', (f) => f.client_id === 'wb49', 30_000);
       assert.equal(sock.count('message:ack'), 50);
       assert.equal(sock.count('error'), 0);
       await sock.close();
