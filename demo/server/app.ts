@@ -21,7 +21,10 @@ import { RuleBot, type Bot } from './bot/bot.js';
 import { BotRunner } from './bot/bot-runner.js';
 import { ChatService } from './chat-service.js';
 import { notFound, objectBodies } from './http/errors.js';
-import { cors, errorHandler, requestLog, securityHeaders, writeLimiter } from './http/security.js';
+import { writeLimiter } from './http/rate-limit.js';
+import { cors, errorHandler, requestLog, securityHeaders } from './http/security.js';
+import { MemoryLimitStore } from './limits/memory-limit-store.js';
+import { RedisLimitStore } from './limits/redis-limit-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { DEMO_USERS, rateLimitsWithDefaults, type ServerOptions } from './options.js';
@@ -111,6 +114,10 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
     await storage.close();
     throw err;
   }
+  // With Redis the per-user budgets and socket counts are shared by every instance.
+  const limiter =
+    options.limiter ??
+    (fanout instanceof RedisFanout ? new RedisLimitStore(fanout.redis, fanout.origin, log) : new MemoryLimitStore());
   const origins = options.allowedOrigins ?? '*';
   if (origins === '*') log.warn('ALLOWED_ORIGINS is not set: any origin may use the API and the socket (demo default)');
   else log.info({ origins }, 'CORS and socket Origin allow-list');
@@ -121,6 +128,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   const ctx: AppContext = {
     options,
     limits: rateLimitsWithDefaults(options.rateLimits),
+    limiter,
     storage,
     tokens,
     chat,
@@ -194,6 +202,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
         await bot.flush();
         await fanout.close();
         await deliveryMarks.flush();
+        await limiter.close();
         await storage.close();
         log.info('parley server closed');
       })();

@@ -8,13 +8,23 @@ import type { BotRunner } from './bot/bot-runner.js';
 import { HttpError, detail, fieldError, notFound } from './http/errors.js';
 import type { Metrics } from './metrics.js';
 import type { Fanout } from './realtime/fanout.js';
-import type { ChatStorage } from './storage/storage.js';
+import { AttachmentUnavailableError, type ChatStorage } from './storage/storage.js';
+
+/** Ids a `read` frame may carry: marking read needs only the highest one. */
+export const MAX_READ_IDS = 100;
 
 export interface PostInput {
   conversationId?: Id;
   text: unknown;
   clientId?: unknown;
   attachmentId?: Id;
+  /**
+   * The caller already knows the user takes part in `conversationId` (a socket, checked at its
+   * handshake: participants are never removed), so the check is skipped.
+   */
+  member?: boolean;
+  /** Called once a new message is stored, before it is broadcast (a socket acks its sender there). */
+  onStored?: (message: Message) => void;
 }
 
 export interface PostResult {
@@ -22,6 +32,8 @@ export interface PostResult {
   /** False for a repeated client_id: nothing was stored or broadcast. */
   created: boolean;
 }
+
+const unusableAttachment = () => fieldError('attachment_id', 'Unknown attachment, or not usable in this conversation.');
 
 /** The error-frame code a validation error maps to on the socket. */
 export function wsCodeFor(err: HttpError): 'invalid_message' | 'message_too_long' | 'invalid_attachment' {
@@ -47,28 +59,44 @@ export class ChatService {
     return role;
   }
 
+  /**
+   * Stores a user message, broadcasts it and schedules the bot. A repeated `client_id` returns the
+   * original whatever the other fields say: the insert finds a repeat in its own transaction, so
+   * the lookup runs up front only when a new conversation would be created, and after a failure.
+   */
   async postMessage(user: User, input: PostInput): Promise<PostResult> {
     const clientId = input.clientId ?? null;
     if (clientId !== null && (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 128)) {
       throw fieldError('client_id', 'Must be a string of 1 to 128 characters.');
     }
-    if (clientId) {
-      const existing = await this.storage.findByClientId(user.id, clientId);
+    const original = async () => (clientId ? await this.storage.findByClientId(user.id, clientId) : null);
+    if (!input.conversationId) {
+      const existing = await original();
       if (existing) return { message: existing, created: false };
     }
+    try {
+      return await this.store(user, input, clientId);
+    } catch (err) {
+      const existing = err instanceof HttpError ? await original() : null;
+      if (existing) return { message: existing, created: false };
+      throw err;
+    }
+  }
+
+  private async store(user: User, input: PostInput, clientId: string | null): Promise<PostResult> {
     if (input.text !== undefined && input.text !== null && typeof input.text !== 'string')
       throw fieldError('message', 'Must be a string.');
     const text = typeof input.text === 'string' ? input.text.trim() : '';
-    const length = [...text].length;
-    if (length > MAX_MESSAGE_LENGTH) {
+    // Code points, counted only when the UTF-16 length could be over the limit.
+    if (text.length > MAX_MESSAGE_LENGTH && [...text].length > MAX_MESSAGE_LENGTH) {
       throw new HttpError(
         400,
         { message: [`Ensure this field has no more than ${MAX_MESSAGE_LENGTH} characters.`] },
         'message_too_long',
       );
     }
-    if (length === 0 && !input.attachmentId) throw fieldError('message', 'This field may not be blank.');
-    if (input.conversationId) await this.requireParticipant(input.conversationId, user.id);
+    if (text.length === 0 && !input.attachmentId) throw fieldError('message', 'This field may not be blank.');
+    if (input.conversationId && !input.member) await this.requireParticipant(input.conversationId, user.id);
     if (input.attachmentId) {
       const a = await this.storage.getAttachment(input.attachmentId);
       const ok =
@@ -76,32 +104,42 @@ export class ChatService {
         a.uploader_id === user.id &&
         a.message_id === null &&
         (a.conversation_id === null || a.conversation_id === input.conversationId);
-      if (!ok) throw fieldError('attachment_id', 'Unknown attachment, or not usable in this conversation.');
+      if (!ok) throw unusableAttachment();
     }
     const conversationId =
       input.conversationId ?? (await this.storage.createConversation(`Chat with ${user.username}`, user.id)).id;
-    const { message, created } = await this.storage.insertMessage({
-      conversationId,
-      senderId: user.id,
-      type: 'user',
-      text,
-      clientId,
-      attachmentId: input.attachmentId ?? null,
-    });
+    const { message, created } = await this.storage
+      .insertMessage({
+        conversationId,
+        senderId: user.id,
+        type: 'user',
+        text,
+        clientId,
+        attachmentId: input.attachmentId ?? null,
+      })
+      .catch((err: unknown) => {
+        if (err instanceof AttachmentUnavailableError) throw unusableAttachment();
+        throw err;
+      });
     if (created) {
       this.metrics.messagesStored++;
+      input.onStored?.(message);
       this.fanout.publish({ conversationId, frame: { type: 'message:new', message } });
       this.bot?.schedule(message);
     }
     return { message, created };
   }
 
-  /** Marks read up to the highest of `messageIds` in the conversation (others ignored). */
+  /**
+   * Marks read up to the highest of `messageIds` in the conversation (others ignored), resolved
+   * in one query; more than `MAX_READ_IDS` ids is a 400.
+   */
   async markRead(user: User, conversationId: Id, messageIds: Id[]): Promise<void> {
-    const found = await Promise.all(messageIds.map((id) => this.storage.getMessage(id)));
-    const mine = found.filter((m): m is Message => m?.conversation_id === conversationId);
+    if (messageIds.length > MAX_READ_IDS)
+      throw fieldError('message_ids', `At most ${MAX_READ_IDS} ids: the highest one is enough.`);
+    const mine = await this.storage.messagesIn(conversationId, messageIds);
     if (mine.length === 0) return;
-    const seq = Math.max(...mine.map((m) => m.seq ?? 0));
+    const seq = Math.max(...mine.map((m) => m.seq));
     const readAt = await this.storage.markRead(conversationId, user.id, seq);
     this.fanout.publish({
       conversationId,

@@ -4,6 +4,7 @@
 import type { BotRunner } from './bot/bot-runner.js';
 import type { ChatService } from './chat-service.js';
 import type { TokenService } from './auth/tokens.js';
+import type { LimitStore } from './limits/limit-store.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { RateLimitOptions, ServerOptions } from './options.js';
@@ -16,6 +17,8 @@ import type { UploadStore } from './storage/upload-store.js';
 export interface AppContext {
   options: ServerOptions;
   limits: Required<RateLimitOptions>;
+  /** Where the per-user write budgets and socket counts live (in Redis when there is one). */
+  limiter: LimitStore;
   storage: ChatStorage;
   tokens: TokenService;
   chat: ChatService;
@@ -29,8 +32,9 @@ export interface AppContext {
   /** The bytes of uploads: files on SQLite, rows on PostgreSQL. */
   uploads: UploadStore;
   /**
-   * With Redis, a rate-limit store shared by every instance (keys prefixed with `name`); without,
-   * undefined: each limiter counts in memory.
+   * For the failed-login limiter (express-rate-limit, which counts failures only): with Redis, a
+   * store shared by every instance (keys prefixed with `name`); without, undefined (in memory).
+   * Writes, refreshes and sockets are limited through `limiter`.
    */
   limitStore: ((name: string) => Store) | undefined;
   /** Allowed origins; '*' allows any. */

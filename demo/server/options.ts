@@ -1,20 +1,34 @@
 /**
  * Options of `createServer` and their defaults (see docs/CONTRACT.md).
  */
+import type { LimitStore } from './limits/limit-store.js';
 
 /** Limits a load test may loosen. Windows in ms. */
 export interface RateLimitOptions {
   /** Failed logins allowed per username and IP within `loginWindowMs` (default 10 per 15 min). */
   loginFailures?: number;
   loginWindowMs?: number;
-  /** REST writes per user within `writeWindowMs` (default 150 per 15 s: a 50-message burst passes). */
+  /**
+   * Writes per user within `writeWindowMs`, one budget for REST writes and the `message`,
+   * `typing`, `read` and `sync` frames of every socket of the user (default 150 per 15 s, refilled
+   * steadily: a 50-message burst passes).
+   */
   writes?: number;
   writeWindowMs?: number;
-  /** Socket token bucket: burst size and refill per second (default 120 and 20). */
+  /**
+   * Any frame, per socket: a flood guard that refuses frames before they cost anything (default a
+   * burst of 120, refilled at 20 per second). Writes are limited per user on top of it.
+   */
   socketBurst?: number;
   socketRefillPerSec?: number;
-  /** Frames refused in a row after `rate_limited` before the socket is closed with 1008 (default 50). */
+  /** Refused frames within `strikeWindowMs` that close the socket with 1008 (default 50 in 10 s). */
   socketStrikes?: number;
+  strikeWindowMs?: number;
+  /** Sockets one user may hold open at once (default 20; the next is closed with 1013). */
+  socketsPerUser?: number;
+  /** `/api/auth/refresh` calls per client IP within `refreshWindowMs` (default 60 per minute). */
+  refreshes?: number;
+  refreshWindowMs?: number;
 }
 
 export interface ServerOptions {
@@ -44,6 +58,11 @@ export interface ServerOptions {
   /** Display name of the bot's messages (default "Bot"). */
   botName?: string;
   rateLimits?: RateLimitOptions;
+  /**
+   * Where the per-user limits are counted (default: in Redis with `redisUrl`, so every instance
+   * shares them, else in this process; see `limits/limit-store.ts`); the server closes it at shutdown.
+   */
+  limiter?: LimitStore;
   /** pino level; 'silent' in tests (default 'info'). */
   logLevel?: string;
   /** WebSocket-level ping interval (default 30 000 ms). */
@@ -71,5 +90,9 @@ export function rateLimitsWithDefaults(r: RateLimitOptions = {}): Required<RateL
     socketBurst: r.socketBurst ?? 120,
     socketRefillPerSec: r.socketRefillPerSec ?? 20,
     socketStrikes: r.socketStrikes ?? 50,
+    strikeWindowMs: r.strikeWindowMs ?? 10_000,
+    socketsPerUser: r.socketsPerUser ?? 20,
+    refreshes: r.refreshes ?? 60,
+    refreshWindowMs: r.refreshWindowMs ?? 60_000,
   };
 }

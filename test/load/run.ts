@@ -17,8 +17,13 @@
  * WebSocket, not stored or missing on any connection. Duplicated: stored twice, or delivered twice
  * to one connection.
  *
+ *   Soak (--soak)   1,000 sockets across 100 conversations for 5 minutes at the same rate, the
+ *                   server in a child process; reports send->ack p50/p99 and the server's RSS
+ *                   and open file descriptors at the start and the end (soak.ts)
+ *
  * Flags: --full, --url <base>, --users <name:pw,...>, --only rest|ws, --rate <per s>,
- *        --rest-seconds <s>, --ws-seconds <s>, --connections <n>, --interval <s>
+ *        --rest-seconds <s>, --ws-seconds <s>, --connections <n>, --interval <s>,
+ *        --soak, --soak-seconds <s>, --sockets <n>, --conversations <n>
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +31,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Account, login, type Session } from './api.js';
 import { runRestLoad } from './rest-load.js';
+import { LOAD_RATE_LIMITS } from './limits.js';
+import { runSoak } from './soak.js';
 import { formatResult, type LoadResult } from './stats.js';
 import { runWsLoad } from './ws-load.js';
 
@@ -40,6 +47,10 @@ const { values: args } = parseArgs({
     'ws-seconds': { type: 'string' },
     connections: { type: 'string' },
     interval: { type: 'string' },
+    soak: { type: 'boolean', default: false },
+    'soak-seconds': { type: 'string' },
+    sockets: { type: 'string' },
+    conversations: { type: 'string' },
   },
 });
 
@@ -66,8 +77,7 @@ async function startOwnServer(accounts: Account[]) {
     users: accounts,
     botDelayMs: 50,
     logLevel: 'silent',
-    // The load must measure delivery, not the abuse limits: those are tested elsewhere.
-    rateLimits: { writes: 1_000_000, writeWindowMs: 1000, socketBurst: 10_000, socketRefillPerSec: 10_000 },
+    rateLimits: LOAD_RATE_LIMITS,
   });
   return {
     url: server.url,
@@ -86,7 +96,20 @@ function parseUsers(list: string): Account[] {
   });
 }
 
+async function soak(): Promise<number> {
+  const result = await runSoak({
+    sockets: number(args.sockets, 1000),
+    conversations: number(args.conversations, 100),
+    intervalSeconds: settings.interval,
+    durationSeconds: number(args['soak-seconds'], 300),
+    log,
+  });
+  log(formatResult(result));
+  return result.lost === 0 && result.duplicated === 0 ? 0 : 1;
+}
+
 async function main(): Promise<number> {
+  if (args.soak) return soak();
   const accounts = args.url
     ? parseUsers(args.users ?? 'alice:alice123,bob:bob123,carol:carol123')
     : Array.from({ length: LOAD_USERS }, (_, i) => ({ username: `load${i}`, password: `load-password-${i}` }));

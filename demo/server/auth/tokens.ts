@@ -1,7 +1,7 @@
 /**
  * JWTs (HS256, jose): 15-minute access tokens and 7-day refresh tokens that rotate. A rotated
  * refresh token keeps working for a 30 s grace (two tabs refreshing at once); used after that it
- * revokes its whole login family. Tokens from another system with the same secret are accepted
+ * revokes its whole login family (also once its row is pruned, past the grace). Tokens from another system with the same secret are accepted
  * when their `user_id`/`sub` names an existing user.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -14,6 +14,10 @@ import type { Logger } from '../logger.js';
 export const ACCESS_TTL_S = 15 * 60;
 export const REFRESH_TTL_S = 7 * 24 * 3600;
 export const REFRESH_GRACE_MS = 30_000;
+/** How long a verified access token is answered from memory. */
+const VERIFIED_TTL_MS = 60_000;
+/** Verified tokens remembered at most; the memory starts over beyond. */
+const MAX_VERIFIED = 10_000;
 
 /** Why a token was refused; routes map it to 401 `token_not_valid`. */
 export class TokenError extends Error {}
@@ -79,8 +83,15 @@ export class TokenService {
     }
   }
 
-  /** The user an access token names; throws `TokenError` for refresh tokens and unknown users. */
+  /**
+   * The user an access token names; throws `TokenError` for refresh tokens and unknown users.
+   * A token already verified is answered from memory (its signature checked and its user looked
+   * up once, not on every request), for at most `VERIFIED_TTL_MS` and never past its expiry.
+   */
   async userFromAccess(token: string): Promise<UserRecord> {
+    const now = Date.now();
+    const known = this.verified.get(token);
+    if (known && known.until > now) return known.user;
     const p = await this.verify(token);
     if (p.token_type !== undefined && p.token_type !== 'access') throw new TokenError('not an access token');
     const ref = p.user_id ?? p.sub;
@@ -89,16 +100,28 @@ export class TokenService {
       user = await this.storage.findUserById(String(ref));
     else if (typeof ref === 'string') user = await this.storage.findUserByUsername(ref);
     if (!user) throw new TokenError('unknown user');
+    if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
+    this.verified.set(token, { user, until: Math.min(now + VERIFIED_TTL_MS, (p.exp ?? 0) * 1000) });
     return user;
   }
+  private readonly verified = new Map<string, { user: UserRecord; until: number }>();
 
   /** Rotates a refresh token (with grace and reuse detection) into a new pair. */
   async rotate(refresh: string): Promise<{ token: string; refresh: string }> {
     const p = await this.verify(refresh);
     if (p.token_type !== 'refresh' || typeof p.jti !== 'string') throw new TokenError('not a refresh token');
-    const rec = await this.storage.getRefreshToken(p.jti);
-    if (!rec || rec.revoked) throw new TokenError('revoked');
     const at = Date.now();
+    // One row per refresh would pile up for a week per session: each refresh deletes the dead
+    // ones (expired, or rotated past the grace), through two indexes.
+    await this.storage.pruneRefreshTokens(at, at - REFRESH_GRACE_MS);
+    const rec = await this.storage.getRefreshToken(p.jti);
+    if (!rec) {
+      // Rows rotated past their grace are pruned: a pruned token of a live login is a reuse.
+      if (typeof p.fam === 'string' && (await this.storage.refreshFamilyExists(p.fam)))
+        await this.storage.revokeFamily(p.fam);
+      throw new TokenError('unknown or reused refresh token');
+    }
+    if (rec.revoked) throw new TokenError('revoked');
     const rotatedAt = await this.storage.markRotated(rec.jti, at);
     if (rotatedAt !== at && at - rotatedAt > REFRESH_GRACE_MS) {
       await this.storage.revokeFamily(rec.family);

@@ -2,8 +2,10 @@
  * Runs the bot: every user message gets exactly one reply after `delayMs`, with `typing` as user
  * `bot` while it is written: `true` when the bot starts on a conversation (refreshed every few
  * seconds while a burst keeps it busy, as clients expire typing after about 5 s), `false` once its
- * last pending reply there is written — not one pair of frames per message. A reply is keyed by the message it answers (unique in the database),
- * so a second run, here or on another instance, writes and broadcasts nothing.
+ * last pending reply there is written — not one pair of frames per message. A reply is keyed by
+ * the message it answers (unique in the database), so a second run, here or on another instance,
+ * writes and broadcasts nothing. A failed reply is tried again until it is written, and at start
+ * every message left unanswered by an earlier run is answered, whatever its age.
  */
 import type { Message } from '../../../src/types.js';
 import type { Logger } from '../logger.js';
@@ -14,6 +16,10 @@ import { collectReply, type Bot } from './bot.js';
 
 /** Clients expire typing after ~5 s without an update: a busy bot says it again after this long. */
 const TYPING_REFRESH_MS = 3000;
+/** The longest wait between two tries of a failed reply. */
+const RETRY_MAX_MS = 30_000;
+/** Unanswered messages read per query at start. */
+const RESUME_PAGE = 500;
 
 interface Job {
   timer: NodeJS.Timeout | null;
@@ -25,6 +31,9 @@ export class BotRunner {
   private readonly jobs = new Map<string, Job>();
   /** Per conversation: replies pending and when `typing: true` was last said. */
   private readonly busy = new Map<string, { pending: number; saidAt: number }>();
+  /** Timers of failed replies waiting to be tried again. */
+  private readonly retries = new Set<NodeJS.Timeout>();
+  private closing = false;
 
   constructor(
     private readonly bot: Bot,
@@ -35,21 +44,44 @@ export class BotRunner {
     private readonly delayMs: number,
   ) {}
 
-  /** Schedules the reply to a freshly stored user message. */
-  schedule(message: Message): void {
-    if (this.jobs.has(message.id)) return;
+  /**
+   * Schedules the reply to a freshly stored user message. A reply that fails (the database or the
+   * provider down) is tried again with a backoff up to `RETRY_MAX_MS`, for as long as it takes.
+   */
+  schedule(message: Message, attempt = 0): void {
+    if (this.jobs.has(message.id) || this.closing) return;
     this.startTyping(message.conversation_id);
     let start!: () => void;
     const started = new Promise<void>((resolve) => (start = resolve));
     const job: Job = { timer: null, start, done: started.then(() => this.write(message)) };
-    job.timer = setTimeout(start, this.delayMs);
+    job.timer = setTimeout(start, attempt === 0 ? this.delayMs : 0);
     this.jobs.set(message.id, job);
     job.done
-      .catch((err: Error) => this.log.error({ err: err.message, message_id: message.id }, 'bot reply failed'))
-      .finally(() => {
+      .then(
+        () => undefined,
+        (err: Error) => {
+          this.log.warn({ err: err.message, message_id: message.id, attempt }, 'bot reply failed: trying again');
+          return () => this.retryLater(message, attempt + 1);
+        },
+      )
+      .then((retry) => {
         this.jobs.delete(message.id);
         this.stopTyping(message.conversation_id);
+        retry?.();
       });
+  }
+
+  private retryLater(message: Message, attempt: number): void {
+    if (this.closing) return;
+    const timer = setTimeout(
+      () => {
+        this.retries.delete(timer);
+        this.schedule(message, attempt);
+      },
+      Math.min(RETRY_MAX_MS, 500 * 2 ** attempt),
+    );
+    timer.unref();
+    this.retries.add(timer);
   }
 
   /** The reply to `message`: stored already, being written (waited for), or written now. */
@@ -61,17 +93,29 @@ export class BotRunner {
     return this.write(message);
   }
 
-  /** Schedules replies to recent user messages a previous run stored but never answered. */
-  async resume(withinMs = 10 * 60_000): Promise<number> {
-    const pending = await this.storage.unansweredSince(new Date(Date.now() - withinMs).toISOString(), 500);
-    for (const m of pending) this.schedule(m);
-    if (pending.length)
-      this.log.info({ count: pending.length }, 'answering messages left unanswered by a previous run');
-    return pending.length;
+  /**
+   * Schedules replies to every user message a previous run stored but never answered, however
+   * long ago (an outage of any length), oldest first, a page at a time.
+   */
+  async resume(): Promise<number> {
+    let count = 0;
+    let after = '0';
+    for (;;) {
+      const page = await this.storage.unansweredAfter(after, RESUME_PAGE);
+      for (const m of page) this.schedule(m);
+      count += page.length;
+      if (page.length < RESUME_PAGE) break;
+      after = page.at(-1)!.id;
+    }
+    if (count) this.log.info({ count }, 'answering messages left unanswered by a previous run');
+    return count;
   }
 
-  /** Starts every waiting reply at once and waits for all (graceful shutdown). */
+  /** Starts every waiting reply at once and waits for all (graceful shutdown); no retry after it. */
   async flush(): Promise<void> {
+    this.closing = true;
+    for (const timer of this.retries) clearTimeout(timer);
+    this.retries.clear();
     const jobs = [...this.jobs.values()];
     for (const j of jobs) {
       if (j.timer) clearTimeout(j.timer);

@@ -1,6 +1,7 @@
 /**
- * Rate limits shared by every instance: express-rate-limit's counters in Redis (rate-limit-redis),
- * so the failed-login limit and the per-user write budget hold wherever a request lands.
+ * The failed-login limit shared by every instance: express-rate-limit's counters in Redis
+ * (rate-limit-redis), so it holds wherever a request lands. The per-user write budget and the
+ * socket cap are shared through `limits/redis-limit-store.ts`.
  */
 import type { Store } from 'express-rate-limit';
 import type { Redis } from 'ioredis';

@@ -1,10 +1,9 @@
 /**
- * Cross-cutting HTTP middleware: helmet headers and CSP, the CORS allow-list, the per-user write
- * limit, request logs without query strings, and the error handler that turns bad input into
- * 400/404/413 answers, never a 500.
+ * Cross-cutting HTTP middleware: helmet headers and CSP, the CORS allow-list, request logs without
+ * query strings, and the error handler that turns bad input into 400/404/413 answers, never a 500.
+ * The rate limits are in `rate-limit.ts`.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { AppContext } from '../context.js';
 import { HttpError } from './errors.js';
@@ -53,27 +52,6 @@ export function cors(origins: string[] | '*'): RequestHandler {
     }
     next();
   };
-}
-
-/**
- * Writes per user (after auth); generous enough for a 50-message burst in 15 s. `name` keeps apart
- * budgets that must not drain each other; with Redis the budget is shared by every instance.
- */
-export function writeLimiter(ctx: AppContext, name = 'writes'): RequestHandler {
-  return rateLimit({
-    store: ctx.limitStore?.(name),
-    // A Redis outage must not stop writes: the limit is lifted until it is back.
-    passOnStoreError: true,
-    windowMs: ctx.limits.writeWindowMs,
-    limit: ctx.limits.writes,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    keyGenerator: (_req, res) => `user:${(res.locals.user as { id: string }).id}`,
-    validate: { keyGeneratorIpFallback: false },
-    handler: (_req, res) => {
-      res.status(429).json({ detail: 'Too many requests. Slow down.', code: 'rate_limited' });
-    },
-  });
 }
 
 /** A path fit for the logs: no query string, and no upload name (its unguessable URL is its only key). */

@@ -1,23 +1,31 @@
 /**
  * One accepted chat socket: greets with `hello`, handles the client frames of PROTOCOL §4
- * (`message`, `typing`, `read`, `sync`, `ping`), rate-limits them with a token bucket, and
- * reports presence. Bad frames get an `error` frame; the socket stays open.
+ * (`message`, `typing`, `read`, `sync`, `ping`) and reports presence. Every frame passes the
+ * socket's flood guard; every frame but `ping` spends the user's write budget, shared with REST
+ * and the user's other sockets. Bad frames get an `error` frame (with the send's `client_id`);
+ * the socket stays open. Sustained refusals close it with 1008.
  */
 import { randomUUID } from 'node:crypto';
 import type { WebSocket, RawData } from 'ws';
-import type { Id, ServerFrame, User, WsErrorCode } from '../../../src/types.js';
+import type { Id, Message, ServerFrame, User, WsErrorCode } from '../../../src/types.js';
 import { wsCodeFor } from '../chat-service.js';
 import type { AppContext } from '../context.js';
 import { HttpError, idValue } from '../http/errors.js';
 import type { HubMember } from './hub.js';
-import { TokenBucket } from './token-bucket.js';
+import { takeWrite } from '../limits/budgets.js';
+import {
+  isFrameError,
+  parseClientFrame,
+  type ClientFrame,
+  type ClientFrameType,
+  type FrameError,
+} from './client-frame.js';
+import { FloodGuard } from './flood-guard.js';
 
 /** `sync` answers at most this many messages before `synced {more: true}`. */
 export const SYNC_MAX = 500;
 /** Unsent bytes a socket may hold before it is closed with 1013 (try later). */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
-
-type Frame = Record<string, unknown> & { type?: unknown };
 
 export class ChatConnection implements HubMember {
   readonly id = randomUUID();
@@ -25,8 +33,9 @@ export class ChatConnection implements HubMember {
   alive = true;
   /** Settles once the socket has closed. */
   readonly closed: Promise<void>;
-  private readonly bucket: TokenBucket;
-  private strikes = 0;
+  private readonly guard: FloodGuard;
+  /** When a bad frame was last logged: client mistakes are logged at most once per strike window. */
+  private complainedAt = 0;
   /** Frames are handled one after another, in arrival order, though storage calls are async. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -37,7 +46,7 @@ export class ChatConnection implements HubMember {
     readonly conversationId: Id,
   ) {
     this.userId = user.id;
-    this.bucket = new TokenBucket(ctx.limits.socketBurst, ctx.limits.socketRefillPerSec);
+    this.guard = new FloodGuard(ctx.limits);
     this.closed = new Promise((resolve) => ws.once('close', () => resolve()));
   }
 
@@ -108,59 +117,93 @@ export class ChatConnection implements HubMember {
     this.ws.ping();
   }
 
-  /** An `error` frame; v1.2: with the `client_id` of the `message` frame it is about, when it had one. */
-  private error(code: WsErrorCode, message: string, about?: Frame): void {
-    const clientId = about?.type === 'message' && typeof about.client_id === 'string' ? about.client_id : undefined;
-    this.send({ type: 'error', code, message, ...(clientId ? { client_id: clientId } : {}) });
+  private error(code: WsErrorCode, message: string, clientId?: string): void {
+    this.send(clientId ? { type: 'error', code, message, client_id: clientId } : { type: 'error', code, message });
   }
 
   private onFrame(data: RawData, isBinary: boolean): void {
     this.alive = true;
-    if (!this.bucket.take()) {
-      this.strikes++;
-      if (this.strikes === 1) this.error('rate_limited', 'Too many frames: slow down.');
-      if (this.strikes >= this.ctx.limits.socketStrikes) this.close(1008, 'rate limit exceeded');
-      return;
-    }
-    this.strikes = 0;
-    let frame: Frame;
-    try {
-      if (isBinary) throw new Error('binary');
-      const parsed: unknown = JSON.parse(data.toString());
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-      frame = parsed as Frame;
-    } catch {
-      return this.error('bad_json', 'Frames must be JSON objects with a type.');
-    }
-    this.queue = this.queue.then(() =>
-      this.dispatch(frame).catch((err: unknown) => {
-        if (err instanceof HttpError && err.status === 400)
-          return this.error(wsCodeFor(err), Object.values(err.body).flat().join(' '), frame);
-        this.ctx.log.error({ err: (err as Error).message, type: frame.type }, 'socket frame failed');
-        this.error('invalid_message', 'The frame could not be handled.', frame);
-      }),
-    );
+    // Refused before it is even parsed: a flood costs as little as possible.
+    if (!this.guard.admit()) return this.refused();
+    const frame: ClientFrame | FrameError = isBinary
+      ? { code: 'bad_json', message: 'Frames must be JSON text.' }
+      : parseClientFrame(data.toString());
+    if (isFrameError(frame)) return this.mistake(frame);
+    this.queue = this.queue.then(() => this.handle(frame));
   }
 
-  private async dispatch(frame: Frame): Promise<void> {
+  /** Spends the user's write budget (every frame but `ping`), then runs the frame. */
+  private async handle(frame: ClientFrame): Promise<void> {
     const { ctx } = this;
-    switch (frame.type) {
+    try {
+      if (frame.type !== 'ping') {
+        const budget = await takeWrite(ctx.limiter, ctx.limits, this.userId);
+        if (!budget.ok) return this.refused(frame.clientId);
+      }
+      await this.dispatch(frame.type, frame.fields);
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 400)
+        return this.mistake({
+          code: wsCodeFor(err),
+          message: Object.values(err.body).flat().join(' '),
+          clientId: frame.clientId,
+        });
+      ctx.log.error({ err: (err as Error).message, type: frame.type }, 'socket frame failed');
+      this.error('invalid_message', 'The frame could not be handled.', frame.clientId);
+    }
+  }
+
+  /** A frame over a limit: `rate_limited` (always for a send, so its client retries it), 1008 at the strike limit. */
+  private refused(clientId?: string): void {
+    const verdict = this.guard.strike();
+    if (verdict === 'close') {
+      if (this.ws.readyState === this.ws.OPEN)
+        this.ctx.log.warn({ user: this.userId, conversation: this.conversationId }, 'socket closed for flooding');
+      return this.close(1008, 'rate limit exceeded');
+    }
+    if (verdict === 'tell' || clientId) this.error('rate_limited', 'Too many frames: slow down.', clientId);
+  }
+
+  /** A client mistake: an error frame; a debug line at most once per strike window. */
+  private mistake(e: FrameError): void {
+    const t = Date.now();
+    if (t - this.complainedAt >= this.ctx.limits.strikeWindowMs) {
+      this.complainedAt = t;
+      this.ctx.log.debug({ user: this.userId, code: e.code }, 'bad socket frame');
+    }
+    this.error(e.code, e.message, e.clientId);
+  }
+
+  private async dispatch(type: ClientFrameType, frame: Record<string, unknown>): Promise<void> {
+    const { ctx } = this;
+    switch (type) {
       case 'message': {
         const given = frame.attachment_id;
         const attachmentId = given === undefined || given === null ? undefined : idValue(given);
-        if (attachmentId === null) return this.error('invalid_attachment', 'attachment_id must be an id.', frame);
-        const { message } = await ctx.chat.postMessage(this.user, {
+        if (attachmentId === null)
+          return this.error(
+            'invalid_attachment',
+            'attachment_id must be an id.',
+            typeof frame.client_id === 'string' ? frame.client_id : undefined,
+          );
+        const ack = (message: Message) =>
+          this.send({
+            type: 'message:ack',
+            client_id: message.client_id,
+            message_id: message.id,
+            seq: message.seq ?? 0,
+          });
+        const { message, created } = await ctx.chat.postMessage(this.user, {
           conversationId: this.conversationId,
+          member: true,
           text: frame.text,
           clientId: frame.client_id,
           attachmentId,
+          // The sender's ack goes out as soon as the message is stored, before the broadcast.
+          onStored: ack,
         });
-        return this.send({
-          type: 'message:ack',
-          client_id: message.client_id,
-          message_id: message.id,
-          seq: message.seq ?? 0,
-        });
+        if (!created) ack(message);
+        return;
       }
       case 'typing':
         if (typeof frame.is_typing !== 'boolean')
@@ -186,8 +229,6 @@ export class ChatConnection implements HubMember {
       }
       case 'ping':
         return this.send({ type: 'pong' });
-      default:
-        return this.error('unknown_type', `Unknown frame type: ${JSON.stringify(frame.type ?? null).slice(0, 40)}`);
     }
   }
 }

@@ -7,24 +7,37 @@
 import type { Id } from '../../../src/types.js';
 import type { DeliveryMark } from '../storage/storage.js';
 
+/** Pairs whose highest seq is remembered; beyond it the memory starts over (the writes stay correct). */
+export const MAX_TRACKED = 50_000;
+
 export class DeliveryMarks {
-  /** Highest seq already written or queued, per `conversation:user`: repeats cost nothing. */
-  private readonly highest = new Map<string, number>();
+  /**
+   * Highest seq already written or queued, per `conversation:user`: repeats cost nothing. Only a
+   * shortcut (the UPDATE never lowers a mark), so it is forgotten when it holds `maxTracked` pairs.
+   */
+  private highest = new Map<string, number>();
   private pending = new Map<string, DeliveryMark>();
   private scheduled: NodeJS.Immediate | null = null;
 
   constructor(
     private readonly write: (marks: DeliveryMark[]) => Promise<void>,
     private readonly onError: (err: Error) => void,
+    private readonly maxTracked = MAX_TRACKED,
   ) {}
 
   /** Notes that `userId`'s sockets received the message `seq` of the conversation. */
   note(conversationId: Id, userId: Id, seq: number): void {
     const key = `${conversationId}:${userId}`;
     if ((this.highest.get(key) ?? 0) >= seq) return;
+    if (this.highest.size >= this.maxTracked) this.highest = new Map();
     this.highest.set(key, seq);
     this.pending.set(key, { conversationId, userId, seq });
     this.scheduled ??= setImmediate(() => void this.flush());
+  }
+
+  /** Pairs remembered now (at most `maxTracked`). */
+  get tracked(): number {
+    return this.highest.size;
   }
 
   /** Writes what is queued now (also awaited at shutdown, before the database closes). */

@@ -30,7 +30,8 @@ export interface RedisFanoutOptions {
 }
 
 export class RedisFanout implements Fanout {
-  private readonly origin = randomUUID();
+  /** This instance's id in Redis (fan-out origin, presence and socket counts). */
+  readonly origin = randomUUID();
   /** Also serves the shared rate limits (`http/rate-limit-store.ts`). */
   readonly redis: Redis;
   private readonly sub: Redis;

@@ -12,7 +12,8 @@ import type { Redis } from 'ioredis';
 import type { Id } from '../../../src/types.js';
 
 const INSTANCES = 'parley:instances';
-const alive = (instance: string) => `parley:alive:${instance}`;
+/** The key that says `instance` is alive (also read by `limits/redis-limit-store.ts`). */
+export const aliveKey = (instance: string) => `parley:alive:${instance}`;
 const rooms = (instance: string) => `parley:rooms:${instance}`;
 const hash = (conversationId: Id) => `parley:presence:${conversationId}`;
 
@@ -33,7 +34,7 @@ export class RedisPresence {
 
   /** Announces this instance (call once connected). */
   async start(): Promise<void> {
-    await this.redis.set(alive(this.instance), '1', 'PX', this.ttlMs);
+    await this.redis.set(aliveKey(this.instance), '1', 'PX', this.ttlMs);
     await this.redis.sadd(INSTANCES, this.instance);
   }
 
@@ -53,11 +54,15 @@ export class RedisPresence {
       .filter(({ field, n }) => field.startsWith(`${userId}|`) && n > 0);
     if (counts.length === 0) return 0;
     const instances = counts.map(({ field }) => field.slice(field.indexOf('|') + 1));
-    const live = await this.redis.mget(instances.map(alive));
+    const live = await this.redis.mget(instances.map(aliveKey));
     return counts.reduce((sum, { n }, i) => sum + (instances[i] === this.instance || live[i] ? n : 0), 0);
   }
 
-  /** The heartbeat: also announces the instance again, as a Redis that restarted has forgotten it. */
+  /**
+   * The heartbeat announces the instance again each time, not only its alive key: Redis may have
+   * restarted empty, and an announcement made when it came back can fail if this connection is not
+   * back yet. An instance missing from the set would never be swept when it dies.
+   */
   private async tick(): Promise<void> {
     await this.start();
     await this.sweep();
@@ -66,7 +71,7 @@ export class RedisPresence {
   /** Clears the counts of instances whose key expired; reports the users left with no socket. */
   async sweep(): Promise<void> {
     for (const other of await this.redis.smembers(INSTANCES)) {
-      if (other === this.instance || (await this.redis.exists(alive(other)))) continue;
+      if (other === this.instance || (await this.redis.exists(aliveKey(other)))) continue;
       // SREM answers 1 to one instance only: that one cleans up and reports.
       if ((await this.redis.srem(INSTANCES, other)) !== 1) continue;
       for (const conversationId of await this.redis.smembers(rooms(other))) {
@@ -87,7 +92,7 @@ export class RedisPresence {
   /** Stops the heartbeat and forgets this instance (a graceful shutdown). */
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.redis.del(alive(this.instance));
+    await this.redis.del(aliveKey(this.instance));
     await this.redis.srem(INSTANCES, this.instance);
   }
 }

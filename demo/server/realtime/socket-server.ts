@@ -2,7 +2,8 @@
  * The chat socket endpoint `/ws/chat/<id>/` (final slash optional) on the HTTP server's
  * `upgrade` event (`ws` in `noServer` mode). The handshake is always accepted and then closed
  * with a code when a check fails, in PROTOCOL order: Origin (1008), auth (4001: ticket or
- * `?token=`, ticket wins), the conversation exists (4004), membership (4003).
+ * `?token=`, ticket wins), the conversation exists (4004), membership (4003), and the user's
+ * open sockets below `socketsPerUser` (1013).
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -60,6 +61,9 @@ export function attachSocketServer(ctx: AppContext, server: Server): SocketServe
     if (!/^[0-9]{1,18}$/.test(id) || !(await ctx.storage.conversationExists(id)))
       return { code: 4004, reason: 'not found' };
     if (!(await ctx.storage.participantRole(id, user.id))) return { code: 4003, reason: 'forbidden' };
+    // Counted last: only a socket that will open takes one of the user's slots.
+    if (!(await ctx.limiter.openSocket(user.id, ctx.limits.socketsPerUser)))
+      return { code: 1013, reason: 'too many sockets' };
     return user;
   }
 
@@ -80,6 +84,12 @@ export function attachSocketServer(ctx: AppContext, server: Server): SocketServe
     const id = match[1]!;
     check(req, id, url.searchParams).then(
       (result) => {
+        if (!('code' in result)) {
+          // The slot is given back when the TCP socket closes, whatever happens to the upgrade.
+          const release = () => void ctx.limiter.closeSocket(result.id).catch(() => undefined);
+          if (socket.destroyed) return release();
+          socket.once('close', release);
+        }
         wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
           if ('code' in result) {
             ctx.log.info({ path: url.pathname, code: result.code }, 'socket refused');

@@ -1,5 +1,6 @@
 /**
- * `/api/auth/*`: login (failed attempts rate-limited), refresh with rotation, me, logout.
+ * `/api/auth/*`: login (failed attempts rate-limited), refresh with rotation (rate-limited per IP),
+ * me, logout.
  */
 import { Router } from 'express';
 import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
@@ -8,6 +9,7 @@ import { DUMMY_HASH, verifyPassword } from '../auth/passwords.js';
 import { requireAuth, userOf } from '../auth/require-auth.js';
 import { TokenError } from '../auth/tokens.js';
 import { bodyOf, handle } from '../http/errors.js';
+import { refreshLimiter } from '../http/rate-limit.js';
 
 export function authRoutes(ctx: AppContext): Router {
   const r = Router();
@@ -51,6 +53,7 @@ export function authRoutes(ctx: AppContext): Router {
 
   r.post(
     '/refresh',
+    refreshLimiter(ctx),
     handle(async (req, res) => {
       const { refresh } = bodyOf(req);
       if (typeof refresh !== 'string' || !refresh)

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { userOf } from '../auth/require-auth.js';
-import { writeLimiter } from '../http/security.js';
+import { writeLimiter } from '../http/rate-limit.js';
 import { bodyId, bodyOf, fieldError, notFound, pathId } from '../http/errors.js';
 
 /** Tickets live 30 s and are spent on first presentation. */
@@ -36,7 +36,7 @@ export function realtimeRoutes(ctx: AppContext, writeLimit: RequestHandler): Rou
 
   // Each ticket is a database write: limited per user too, on a budget of its own so a burst of
   // messages never keeps the socket from reconnecting.
-  r.post('/ws-ticket/', writeLimiter(ctx, 'tickets'), async (req, res) => {
+  r.post('/ws-ticket/', writeLimiter(ctx, 'ticket'), async (req, res) => {
     const conversationId = bodyId(bodyOf(req), 'conversation_id', true)!;
     const user = userOf(res);
     await ctx.chat.requireParticipant(conversationId, user.id);

@@ -123,15 +123,16 @@ export function serveUploads(ctx: AppContext): Router {
   return r;
 }
 
-/** Deletes uploads never attached to a message and older than `maxAgeMs`; returns how many. */
+/**
+ * Deletes uploads never attached to a message and older than `maxAgeMs`; returns how many. Only
+ * the bytes (`ctx.uploads`: a file, or a row on PostgreSQL) of rows the database actually deleted
+ * go: an upload attached meanwhile keeps them.
+ */
 export async function sweepUploads(ctx: AppContext, maxAgeMs: number): Promise<number> {
-  const stale = await ctx.storage.unattachedBefore(new Date(Date.now() - maxAgeMs).toISOString());
-  for (const a of stale) {
-    await ctx.storage.deleteAttachment(a.attachment_id);
-    await ctx.uploads.remove(a.stored_name);
-  }
-  if (stale.length) ctx.log.info({ count: stale.length }, 'swept unattached uploads');
-  return stale.length;
+  const deleted = await ctx.storage.deleteUnattachedBefore(new Date(Date.now() - maxAgeMs).toISOString());
+  await Promise.all(deleted.map((a) => ctx.uploads.remove(a.stored_name)));
+  if (deleted.length) ctx.log.info({ count: deleted.length }, 'swept unattached uploads');
+  return deleted.length;
 }
 
 /** Makes sure the upload folders exist. */

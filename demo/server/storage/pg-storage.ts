@@ -7,20 +7,26 @@
  * instance) take turns, and a rolled-back insert gives its number back, so seq has no gap and no
  * duplicate. `(sender_id, client_id)` and `reply_to_id` are unique constraints; an insert that
  * hits one rolls back and returns the stored message.
+ *
+ * Messages are written one statement (so one transaction) each: SQLite's group commit (`sqlite-message-writer.ts`)
+ * saves the one writer of a file its per-commit WAL sync, while here the pool already runs
+ * concurrent inserts on several connections and batching them would only lengthen the row lock
+ * every writer of a conversation waits for.
  */
 import pg from 'pg';
 import type { BotPrompt, Conversation, Id, Message, ParticipantRole } from '../../../src/types.js';
 import { migratePg } from './pg-schema.js';
 import * as sql from './sql-rows.js';
-import type {
-  AttachmentRecord,
-  ChatStorage,
-  DeliveryMark,
-  InsertResult,
-  MessageQuery,
-  NewMessage,
-  RefreshTokenRecord,
-  UserRecord,
+import {
+  AttachmentUnavailableError,
+  type AttachmentRecord,
+  type ChatStorage,
+  type DeliveryMark,
+  type InsertResult,
+  type MessageQuery,
+  type NewMessage,
+  type RefreshTokenRecord,
+  type UserRecord,
 } from './storage.js';
 
 type Row = Record<string, unknown>;
@@ -44,13 +50,19 @@ const UNIQUE_VIOLATION = '23505';
 
 /**
  * Stores a message and answers it in `MESSAGE_SELECT`'s shape. A new message is `sent`: read and
- * delivery marks never pass a conversation's last seq, and this one is past it.
+ * delivery marks never pass a conversation's last seq, and this one is past it. An upload to attach
+ * is locked first and must still be unattached (`free`), else nothing is written (no seq bump): a
+ * sweep deleting it waits for this statement, then finds it attached and keeps it.
  */
 const INSERT_MESSAGE = `
-  WITH c AS (
-    UPDATE chat_conversation SET last_seq = last_seq + 1, updated_at = $8 WHERE id = $1 RETURNING last_seq
+  WITH free AS (
+    SELECT id FROM chat_attachment WHERE id = $6 AND message_id IS NULL FOR UPDATE
+  ), c AS (
+    UPDATE chat_conversation SET last_seq = last_seq + 1, updated_at = $8
+    WHERE id = $1 AND ($6::bigint IS NULL OR EXISTS (SELECT 1 FROM free))
+    RETURNING last_seq
   ), ins AS (
-    INSERT INTO chat_message (conversation_id, seq, client_id, type, text, sender_id, attachment_id, reply_to_id, created_at)
+    INSERT INTO chat_message (${sql.MESSAGE_COLUMNS})
     SELECT $1, c.last_seq, $2, $3, $4, $5, $6, $7, $8 FROM c
     RETURNING id, seq, conversation_id, client_id, type, text, created_at, sender_id, attachment_id
   ), att AS (
@@ -203,7 +215,7 @@ export class PgStorage implements ChatStorage {
     // One statement, so one transaction and one round trip: the seq bump's row lock orders every
     // writer of this conversation, on every instance; a repeated (sender, client_id) or reply
     // violates a unique constraint, which fails the whole statement, seq bump included (no gap).
-    // No look-up first: callers check (sender, client_id) already.
+    // No look-up first: a repeat is found by its unique constraint, then read back.
     let row: Row | undefined;
     try {
       row = await this.one(INSERT_MESSAGE, [
@@ -221,8 +233,10 @@ export class PgStorage implements ChatStorage {
     }
     if (row) return { message: sql.toMessage(row, this.botName), created: true };
     const existing = await this.existing(input);
-    if (!existing) throw new Error(`conversation ${input.conversationId} does not exist`);
-    return { message: existing, created: false };
+    if (existing) return { message: existing, created: false };
+    // Nothing written and no repeat: the upload was swept or attached meanwhile (or no such conversation).
+    if (input.attachmentId) throw new AttachmentUnavailableError(input.attachmentId);
+    throw new Error(`conversation ${input.conversationId} does not exist`);
   }
   /** The stored message an insert would repeat: same (sender, client_id), or a reply to the same message. */
   private async existing(input: NewMessage): Promise<Message | null> {
@@ -265,12 +279,20 @@ export class PgStorage implements ChatStorage {
   async botReplyTo(messageId: Id): Promise<Message | null> {
     return this.message(BY_REPLY_TO, [messageId]);
   }
-  async unansweredSince(sinceIso: string, limit: number): Promise<Message[]> {
+  async unansweredAfter(afterId: Id, limit: number): Promise<Message[]> {
     const rows = await this.all(
-      `${sql.MESSAGE_SELECT} WHERE ${sql.UNANSWERED_WHERE} AND m.created_at > $1 ORDER BY m.id LIMIT $2`,
-      [sinceIso, limit],
+      `${sql.MESSAGE_SELECT} WHERE m.id > $1 AND ${sql.UNANSWERED_WHERE} ORDER BY m.id LIMIT $2`,
+      [afterId, limit],
     );
     return rows.map((r) => sql.toMessage(r, this.botName));
+  }
+  async messagesIn(conversationId: Id, ids: Id[]): Promise<{ id: Id; seq: number }[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.all(
+      'SELECT id, seq FROM chat_message WHERE conversation_id = $1 AND id = ANY($2::bigint[])',
+      [conversationId, ids],
+    );
+    return rows.map((r) => ({ id: String(r.id), seq: r.seq as number }));
   }
   async markRead(conversationId: Id, userId: Id, seq: number): Promise<string> {
     const t = now();
@@ -310,13 +332,13 @@ export class PgStorage implements ChatStorage {
     const r = await this.one('SELECT * FROM chat_attachment WHERE stored_name = $1', [storedName]);
     return r ? sql.toAttachment(r) : null;
   }
-  async unattachedBefore(beforeIso: string): Promise<AttachmentRecord[]> {
+  async deleteUnattachedBefore(beforeIso: string): Promise<AttachmentRecord[]> {
+    // A row a message insert has locked is waited for and re-checked: attached by then, it stays.
     return (
-      await this.all('SELECT * FROM chat_attachment WHERE message_id IS NULL AND created_at < $1', [beforeIso])
+      await this.all('DELETE FROM chat_attachment WHERE message_id IS NULL AND created_at < $1 RETURNING *', [
+        beforeIso,
+      ])
     ).map(sql.toAttachment);
-  }
-  async deleteAttachment(id: Id): Promise<void> {
-    await this.pool.query('DELETE FROM chat_attachment WHERE id = $1 AND message_id IS NULL', [id]);
   }
 
   async listPrompts(): Promise<BotPrompt[]> {
@@ -365,6 +387,16 @@ export class PgStorage implements ChatStorage {
   }
   async revokeFamily(family: string): Promise<void> {
     await this.pool.query('UPDATE auth_refresh_token SET revoked = 1 WHERE family = $1', [family]);
+  }
+  async refreshFamilyExists(family: string): Promise<boolean> {
+    return (await this.one('SELECT 1 AS x FROM auth_refresh_token WHERE family = $1 LIMIT 1', [family])) !== undefined;
+  }
+  async pruneRefreshTokens(now: number, rotatedBefore: number): Promise<number> {
+    const r = await this.pool.query('DELETE FROM auth_refresh_token WHERE expires_at < $1 OR rotated_at < $2', [
+      now,
+      rotatedBefore,
+    ]);
+    return r.rowCount ?? 0;
   }
 
   /** The JWT secret every instance shares when none is configured: `candidate`, unless one is stored already. */

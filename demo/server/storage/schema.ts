@@ -98,7 +98,13 @@ export const schemaV1 = (d: Dialect) => `
   CREATE INDEX auth_refresh_token_family ON auth_refresh_token (family);
   `;
 
-const MIGRATIONS: string[] = [schemaV1(SQLITE)];
+/** v2, the same on both engines: refresh-token rows are pruned (expired, or rotated past their grace) through these. */
+export const SCHEMA_V2 = `
+  CREATE INDEX auth_refresh_token_expires ON auth_refresh_token (expires_at);
+  CREATE INDEX auth_refresh_token_rotated ON auth_refresh_token (rotated_at);
+  `;
+
+const MIGRATIONS: string[] = [schemaV1(SQLITE), SCHEMA_V2];
 
 /** Applies every migration the database has not seen yet, in one IMMEDIATE transaction. */
 export function migrate(db: Database.Database): void {

@@ -11,7 +11,7 @@ import type {
   Participant,
   ParticipantRole,
 } from '../../../src/types.js';
-import type { AttachmentRecord, RefreshTokenRecord, UserRecord } from './storage.js';
+import type { AttachmentRecord, NewMessage, RefreshTokenRecord, UserRecord } from './storage.js';
 
 /** The quick prompts seeded on an empty database. */
 export const DEFAULT_PROMPTS: Omit<BotPrompt, 'id'>[] = [
@@ -46,6 +46,25 @@ export const LAST_MESSAGE_SELECT = `
 /** User messages with no bot reply yet, oldest first. */
 export const UNANSWERED_WHERE = `m.type = 'user'
   AND NOT EXISTS (SELECT 1 FROM chat_message r WHERE r.reply_to_id = m.id)`;
+
+/** The columns a message insert writes, in the order of `messageValues`. */
+export const MESSAGE_COLUMNS =
+  'conversation_id, seq, client_id, type, text, sender_id, attachment_id, reply_to_id, created_at';
+
+/** The values of a new `chat_message` row, in the order of `MESSAGE_COLUMNS`. */
+export function messageValues(input: NewMessage, seq: number, createdAt: string): unknown[] {
+  return [
+    input.conversationId,
+    seq,
+    input.clientId ?? null,
+    input.type,
+    input.text,
+    input.senderId,
+    input.attachmentId ?? null,
+    input.replyToId ?? null,
+    createdAt,
+  ];
+}
 
 export const PROMPTS_SELECT = 'SELECT id, title, text, "order" FROM chat_botprompt ORDER BY "order", id';
 

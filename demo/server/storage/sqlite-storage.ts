@@ -1,7 +1,8 @@
 /**
  * `ChatStorage` on SQLite through better-sqlite3, in WAL mode so several server processes can
  * share one file. Seq numbers come from `chat_conversation.last_seq` bumped inside the same
- * IMMEDIATE transaction as the insert, so they have no gaps even across processes.
+ * IMMEDIATE transaction as the insert, so they have no gaps even across processes. Messages are
+ * written by `SqliteMessageWriter` (group commit).
  */
 import Database from 'better-sqlite3';
 import type { BotPrompt, Conversation, Id, Message, ParticipantRole } from '../../../src/types.js';
@@ -22,6 +23,7 @@ import {
   toRefreshToken,
   toUser,
 } from './sql-rows.js';
+import { MESSAGE_BY_ID, SqliteMessageWriter } from './sqlite-message-writer.js';
 import type {
   AttachmentRecord,
   ChatStorage,
@@ -33,7 +35,6 @@ import type {
   UserRecord,
 } from './storage.js';
 
-const BY_ID = `${MESSAGE_SELECT} WHERE m.id = ?`;
 const BY_CLIENT_ID = `${MESSAGE_SELECT} WHERE m.sender_id = ? AND m.client_id = ?`;
 const BY_REPLY_TO = `${MESSAGE_SELECT} WHERE m.reply_to_id = ?`;
 
@@ -47,6 +48,7 @@ export function openSqliteStorage(file: string, opts: { botName?: string } = {})
 
 class SqliteStorage implements ChatStorage {
   private readonly db: Database.Database;
+  private readonly writer: SqliteMessageWriter;
 
   constructor(
     file: string,
@@ -58,6 +60,7 @@ class SqliteStorage implements ChatStorage {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     migrate(this.db);
+    this.writer = new SqliteMessageWriter(this.db, (sql) => this.stmt(sql), botName);
     this.db
       .transaction(() => {
         const prompts = this.stmt('SELECT COUNT(*) AS n FROM chat_botprompt').get() as { n: number };
@@ -167,49 +170,13 @@ class SqliteStorage implements ChatStorage {
 
   // ------------------------------------------------------------------ messages
   async insertMessage(input: NewMessage): Promise<InsertResult> {
-    // Built once: a transaction function compiles its BEGIN/COMMIT statements when created.
-    this.insertTx ??= this.db.transaction((input: NewMessage): InsertResult => {
-      if (input.clientId && input.senderId) {
-        const existing = this.message(BY_CLIENT_ID, input.senderId, input.clientId);
-        if (existing) return { message: existing, created: false };
-      }
-      if (input.replyToId) {
-        const existing = this.message(BY_REPLY_TO, input.replyToId);
-        if (existing) return { message: existing, created: false };
-      }
-      const t = now();
-      const c = this.one(
-        'UPDATE chat_conversation SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq',
-        t,
-        input.conversationId,
-      );
-      if (!c) throw new Error(`conversation ${input.conversationId} does not exist`);
-      const r = this.stmt(
-        `INSERT INTO chat_message (conversation_id, seq, client_id, type, text, sender_id, attachment_id, reply_to_id, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        input.conversationId,
-        c.last_seq,
-        input.clientId ?? null,
-        input.type,
-        input.text,
-        input.senderId,
-        input.attachmentId ?? null,
-        input.replyToId ?? null,
-        t,
-      );
-      if (input.attachmentId)
-        this.stmt('UPDATE chat_attachment SET message_id = ? WHERE id = ?').run(r.lastInsertRowid, input.attachmentId);
-      return { message: this.message(BY_ID, r.lastInsertRowid)!, created: true };
-    });
-    return this.insertTx.immediate(input);
+    return this.writer.insert(input);
   }
-  private insertTx: Database.Transaction<(input: NewMessage) => InsertResult> | undefined;
   async findByClientId(senderId: Id, clientId: string): Promise<Message | null> {
     return this.message(BY_CLIENT_ID, senderId, clientId);
   }
   async getMessage(id: Id): Promise<Message | null> {
-    return this.message(BY_ID, id);
+    return this.message(MESSAGE_BY_ID, id);
   }
   async listMessages(conversationId: Id, q: MessageQuery): Promise<Message[]> {
     const base = `${MESSAGE_SELECT} WHERE m.conversation_id = ?`;
@@ -240,12 +207,21 @@ class SqliteStorage implements ChatStorage {
   async botReplyTo(messageId: Id): Promise<Message | null> {
     return this.message(BY_REPLY_TO, messageId);
   }
-  async unansweredSince(sinceIso: string, limit: number): Promise<Message[]> {
+  async unansweredAfter(afterId: Id, limit: number): Promise<Message[]> {
     return this.all(
-      `${MESSAGE_SELECT} WHERE ${UNANSWERED_WHERE} AND m.created_at > ? ORDER BY m.id LIMIT ?`,
-      sinceIso,
+      `${MESSAGE_SELECT} WHERE m.id > ? AND ${UNANSWERED_WHERE} ORDER BY m.id LIMIT ?`,
+      afterId,
       limit,
     ).map((r) => toMessage(r, this.botName));
+  }
+  async messagesIn(conversationId: Id, ids: Id[]): Promise<{ id: Id; seq: number }[]> {
+    if (ids.length === 0) return [];
+    return this.all(
+      // Ids travel as strings: an 18-digit id is past a double's exact range, not SQLite's.
+      'SELECT id, seq FROM chat_message WHERE conversation_id = ? AND id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))',
+      conversationId,
+      JSON.stringify(ids),
+    ).map((r) => ({ id: String(r.id), seq: r.seq as number }));
   }
   async markRead(conversationId: Id, userId: Id, seq: number): Promise<string> {
     const t = now();
@@ -286,13 +262,11 @@ class SqliteStorage implements ChatStorage {
     const r = this.one('SELECT * FROM chat_attachment WHERE stored_name = ?', storedName);
     return r ? toAttachment(r) : null;
   }
-  async unattachedBefore(beforeIso: string): Promise<AttachmentRecord[]> {
-    return this.all('SELECT * FROM chat_attachment WHERE message_id IS NULL AND created_at < ?', beforeIso).map(
-      toAttachment,
-    );
-  }
-  async deleteAttachment(id: Id): Promise<void> {
-    this.stmt('DELETE FROM chat_attachment WHERE id = ? AND message_id IS NULL').run(id);
+  async deleteUnattachedBefore(beforeIso: string): Promise<AttachmentRecord[]> {
+    return this.all(
+      'DELETE FROM chat_attachment WHERE message_id IS NULL AND created_at < ? RETURNING *',
+      beforeIso,
+    ).map(toAttachment);
   }
 
   async listPrompts(): Promise<BotPrompt[]> {
@@ -342,10 +316,20 @@ class SqliteStorage implements ChatStorage {
     this.stmt('UPDATE auth_refresh_token SET revoked = 1 WHERE family = ?').run(family);
   }
 
+  async refreshFamilyExists(family: string): Promise<boolean> {
+    return this.one('SELECT 1 AS x FROM auth_refresh_token WHERE family = ? LIMIT 1', family) !== undefined;
+  }
+  async pruneRefreshTokens(now: number, rotatedBefore: number): Promise<number> {
+    return this.stmt('DELETE FROM auth_refresh_token WHERE expires_at < ? OR rotated_at < ?').run(now, rotatedBefore)
+      .changes;
+  }
+
   async backup(file: string): Promise<void> {
     await this.db.backup(file);
   }
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.writer.flush();
+    this.db.close();
   }
 }

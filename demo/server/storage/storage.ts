@@ -60,6 +60,16 @@ export interface NewMessage {
   replyToId?: Id | null;
 }
 
+/**
+ * `insertMessage` refuses an `attachmentId` that is gone or already attached by the time the
+ * message is written (a sweep or another message got there first); nothing is written.
+ */
+export class AttachmentUnavailableError extends Error {
+  constructor(readonly attachmentId: Id) {
+    super(`attachment ${attachmentId} is gone or already attached`);
+  }
+}
+
 /** `created: false` means the (sender, client_id) or reply already existed: nothing was written. */
 export interface InsertResult {
   message: Message;
@@ -110,8 +120,18 @@ export interface ChatStorage {
   lastSeq(conversationId: Id): Promise<number>;
   newestUserMessage(conversationId: Id): Promise<Message | null>;
   botReplyTo(messageId: Id): Promise<Message | null>;
-  /** User messages since `sinceIso` that have no bot reply yet (a crash between message and reply). */
-  unansweredSince(sinceIso: string, limit: number): Promise<Message[]>;
+  /**
+   * User messages with an id above `afterId` ('0': from the start) that have no bot reply yet
+   * (a crash or an outage between message and reply), oldest first, at most `limit`: page on
+   * by passing the last id.
+   */
+  unansweredAfter(afterId: Id, limit: number): Promise<Message[]>;
+  /**
+   * Which of `ids` are messages of the conversation, with their seq, in one query (ids of other
+   * conversations and unknown ids are left out; order is not specified). Callers bound `ids`
+   * (a `read` frame carries at most `MAX_READ_IDS`).
+   */
+  messagesIn(conversationId: Id, ids: Id[]): Promise<{ id: Id; seq: number }[]>;
   /** Raises the user's read mark to `seq`; returns the read time. */
   markRead(conversationId: Id, userId: Id, seq: number): Promise<string>;
   /** Raises each participant's delivered seq (never lowers it), all in one transaction. */
@@ -122,9 +142,13 @@ export interface ChatStorage {
   ): Promise<AttachmentRecord>;
   getAttachment(id: Id): Promise<AttachmentRecord | null>;
   getAttachmentByStoredName(storedName: string): Promise<AttachmentRecord | null>;
-  /** Uploads never attached to a message and older than `beforeIso`. */
-  unattachedBefore(beforeIso: string): Promise<AttachmentRecord[]>;
-  deleteAttachment(id: Id): Promise<void>;
+  /**
+   * Deletes the uploads never attached to a message and older than `beforeIso`, in one atomic
+   * statement, and returns exactly the rows it deleted (their files are the caller's to remove).
+   * An upload attached at the same moment either is attached (and kept) or deleted (and the
+   * message insert refused), never both.
+   */
+  deleteUnattachedBefore(beforeIso: string): Promise<AttachmentRecord[]>;
 
   listPrompts(): Promise<BotPrompt[]>;
 
@@ -138,6 +162,13 @@ export interface ChatStorage {
   markRotated(jti: string, at: number): Promise<number>;
   revokeRefreshToken(jti: string): Promise<void>;
   revokeFamily(family: string): Promise<void>;
+  /** Whether any row of the login family is left (a pruned token of a live family is a reuse). */
+  refreshFamilyExists(family: string): Promise<boolean>;
+  /**
+   * Deletes the refresh-token rows expired before `now` and those rotated before
+   * `rotatedBefore` (past their grace); returns how many went.
+   */
+  pruneRefreshTokens(now: number, rotatedBefore: number): Promise<number>;
 
   /** Online backup into `file` (safe while the server runs). */
   backup(file: string): Promise<void>;

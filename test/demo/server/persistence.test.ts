@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { TestSocket, call, login, post, startServer, tempDir } from './helpers.js';
 import { ENGINE, sqlOn } from './test-database.js';
@@ -76,22 +76,27 @@ test('a restart on the same data keeps users, messages and seq', async (t) => {
   }
 });
 
-test('a user message left unanswered by a crash is answered once after the restart', async (t) => {
+/** A message stored, the process gone before its bot job ran, the server down `downMs`: answered once after. */
+async function answeredAfterRestart(t: TestContext, downMs: number): Promise<void> {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const first = await startServer({ dataDir: dir, botDelayMs: 0 });
   const token = (await login(first.url, 'alice')).token;
   const { conversation_id } = await post(first.url, token, 'first');
   await call(first.url, 'POST', '/api/bot-response/', { token, body: { conversation_id } });
-  // The crash: a message stored, the process gone before its bot job ran.
   const alice = (await first.context.storage.findUserByUsername('alice'))!;
-  await first.context.storage.insertMessage({
+  const { message } = await first.context.storage.insertMessage({
     conversationId: conversation_id,
     senderId: alice.id,
     type: 'user',
     text: 'hello before the crash',
   });
   await first.close();
+  // The outage: the message is `downMs` old when the server is back.
+  await sqlOn(
+    dir,
+    `UPDATE chat_message SET created_at = '${new Date(Date.now() - downMs).toISOString()}' WHERE id = ${message.id}`,
+  );
   const second = await startServer({ dataDir: dir, botDelayMs: 0 });
   try {
     const sock = await TestSocket.open(second.url, conversation_id, `token=${token}`);
@@ -107,6 +112,45 @@ test('a user message left unanswered by a crash is answered once after the resta
     );
   } finally {
     await second.close();
+  }
+}
+
+test('a user message left unanswered by a crash is answered once after the restart', (t) => answeredAfterRestart(t, 0));
+
+test('after an outage longer than 10 minutes, the message left unanswered is answered once the server is back', (t) =>
+  answeredAfterRestart(t, 11 * 60_000));
+
+test('a bot reply that fails while the database is unavailable is written once it is back, exactly once', async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const s = await startServer({ dataDir: dir, botDelayMs: 0 });
+  try {
+    const token = (await login(s.url, 'alice')).token;
+    const storage = s.context.storage;
+    const insert = storage.insertMessage.bind(storage);
+    let outages = 2;
+    storage.insertMessage = async (input) => {
+      if (input.type === 'bot' && outages > 0) {
+        outages--;
+        throw new Error('database unavailable');
+      }
+      return insert(input);
+    };
+    const conversation_id = (await call(s.url, 'POST', '/api/chat/conversations/', { token, body: {} })).body.id;
+    const sock = await TestSocket.open(s.url, conversation_id, `token=${token}`);
+    await post(s.url, token, 'hello during the outage', { conversation_id });
+    const reply = await sock.next('message:new', (f) => f.message.type === 'bot');
+    assert.match(reply.message.text, /^Hello!/);
+    assert.equal(outages, 0);
+    await sock.flush();
+    await sock.close();
+    const msgs = (await call(s.url, 'GET', `/api/chat/conversations/${conversation_id}/messages/`, { token })).body;
+    assert.deepEqual(
+      msgs.map((m: { type: string }) => m.type),
+      ['user', 'bot'],
+    );
+  } finally {
+    await s.stop();
   }
 });
 

@@ -51,7 +51,8 @@ export async function startRedis(): Promise<RedisProcess> {
     start,
     stop: async () => {
       const c = child;
-      if (!c || c.exitCode !== null) return;
+      // Killed by a signal, a process has no exit code: signalCode says it is gone too.
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
       const exited = new Promise((resolve) => c.once('exit', resolve));
       c.kill('SIGKILL');
       await exited;

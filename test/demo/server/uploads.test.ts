@@ -185,4 +185,31 @@ describe('uploads', () => {
     assert.equal((await fetch(s.url + kept.body.file_url)).status, 200);
     assert.equal((await fetch(`${s.url}/uploads/not-a-name`)).status, 404);
   });
+
+  test('an upload attached just before the sweep keeps its file; one swept first can no longer be attached (400)', async () => {
+    const upload = () =>
+      call(s.url, 'POST', '/api/chat/upload/', { token: alice, body: form(PNG, 'x.png', 'image/png') });
+    const raced = await upload();
+    const swept = await upload();
+    const storage = s.context.storage;
+    const sweepStep = storage.deleteUnattachedBefore.bind(storage);
+    // The message attaching the upload lands between the sweep's start and its delete.
+    storage.deleteUnattachedBefore = async (beforeIso) => {
+      await post(s.url, alice, 'attached in time', { attachment_id: raced.body.attachment_id });
+      return sweepStep(beforeIso);
+    };
+    try {
+      await sweepUploads(s.context, -1000);
+    } finally {
+      storage.deleteUnattachedBefore = sweepStep;
+    }
+    assert.equal((await fetch(s.url + raced.body.file_url)).status, 200, 'the attached file is still there');
+    assert.equal((await fetch(s.url + swept.body.file_url)).status, 404);
+    const late = await call(s.url, 'POST', '/api/user-response/', {
+      token: alice,
+      body: { message: 'too late', attachment_id: swept.body.attachment_id },
+    });
+    assert.equal(late.status, 400);
+    assert.ok(late.body.attachment_id);
+  });
 });
