@@ -114,7 +114,10 @@ export const postgres: Measure = {
         JSON.stringify({ type: 'message', text: `bench ${n}`, client_id: pgId }),
         ackOf(pgId),
       );
-      if (n >= WARMUP) (times.sqlite.push(s), times.pg.push(p));
+      if (n >= WARMUP) {
+        times.sqlite.push(s);
+        times.pg.push(p);
+      }
     }
 
     // To the other participant: both sockets on one PostgreSQL instance, or one on each (Redis between).
@@ -126,7 +129,10 @@ export const postgres: Measure = {
       const a = await toOther(one.sender, one.receiver, `pgx-1-${n}`, n);
       await sleep(GAP_MS);
       const b = await toOther(two.sender, two.receiver, `pgx-2-${n}`, n);
-      if (n >= WARMUP) (times.one.push(a), times.two.push(b));
+      if (n >= WARMUP) {
+        times.one.push(a);
+        times.two.push(b);
+      }
     }
     return [
       ...quantileRows(
