@@ -59,7 +59,6 @@ export class RedisFanout implements Fanout {
       if (!this.down) return;
       this.down = false;
       this.log.info('redis is back: fan-out resumed');
-      void this.presenceCounts.start().catch(() => undefined);
       void opts.onResume().finally(() => {
         if (!this.down) hub.holdSeqs(false);
       });

@@ -58,11 +58,7 @@ export class RedisPresence {
     return counts.reduce((sum, { n }, i) => sum + (instances[i] === this.instance || live[i] ? n : 0), 0);
   }
 
-  /**
-   * The heartbeat announces the instance again each time, not only its alive key: Redis may have
-   * restarted empty, and an announcement made when it came back can fail if this connection is not
-   * back yet. An instance missing from the set would never be swept when it dies.
-   */
+  /** The heartbeat: also announces the instance again, as a Redis that restarted has forgotten it. */
   private async tick(): Promise<void> {
     await this.start();
     await this.sweep();
