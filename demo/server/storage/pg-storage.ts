@@ -63,7 +63,7 @@ const INSERT_MESSAGE = `
     RETURNING last_seq
   ), ins AS (
     INSERT INTO chat_message (${sql.MESSAGE_COLUMNS})
-    SELECT $1, c.last_seq, $2, $3, $4, $5, $6, $7, $8 FROM c
+    SELECT $1, $2, $3, $4, $5, $6, $7, $8, c.last_seq FROM c
     RETURNING id, seq, conversation_id, client_id, type, text, created_at, sender_id, attachment_id
   ), att AS (
     UPDATE chat_attachment SET message_id = ins.id FROM ins WHERE chat_attachment.id = ins.attachment_id
@@ -218,16 +218,8 @@ export class PgStorage implements ChatStorage {
     // No look-up first: a repeat is found by its unique constraint, then read back.
     let row: Row | undefined;
     try {
-      row = await this.one(INSERT_MESSAGE, [
-        input.conversationId,
-        input.clientId ?? null,
-        input.type,
-        input.text,
-        input.senderId,
-        input.attachmentId ?? null,
-        input.replyToId ?? null,
-        now(),
-      ]);
+      // $1..$8 in `messageValues` order: $6 is the attachment, $8 the time.
+      row = await this.one(INSERT_MESSAGE, sql.messageValues(input, now()));
     } catch (err) {
       if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
     }

@@ -47,15 +47,14 @@ export const LAST_MESSAGE_SELECT = `
 export const UNANSWERED_WHERE = `m.type = 'user'
   AND NOT EXISTS (SELECT 1 FROM chat_message r WHERE r.reply_to_id = m.id)`;
 
-/** The columns a message insert writes, in the order of `messageValues`. */
+/** The columns a message insert writes: those of `messageValues`, then `seq` (known only in the write). */
 export const MESSAGE_COLUMNS =
-  'conversation_id, seq, client_id, type, text, sender_id, attachment_id, reply_to_id, created_at';
+  'conversation_id, client_id, type, text, sender_id, attachment_id, reply_to_id, created_at, seq';
 
-/** The values of a new `chat_message` row, in the order of `MESSAGE_COLUMNS`. */
-export function messageValues(input: NewMessage, seq: number, createdAt: string): unknown[] {
+/** The values of a new `chat_message` row, in the order of `MESSAGE_COLUMNS`, `seq` left out. */
+export function messageValues(input: NewMessage, createdAt: string): unknown[] {
   return [
     input.conversationId,
-    seq,
     input.clientId ?? null,
     input.type,
     input.text,

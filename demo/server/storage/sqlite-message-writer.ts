@@ -107,7 +107,7 @@ export class SqliteMessageWriter {
     const t = new Date().toISOString();
     const c = this.get(BUMP_SEQ, t, input.conversationId);
     if (!c) throw new Error(`conversation ${input.conversationId} does not exist`);
-    const r = this.stmt(INSERT).run(...messageValues(input, c.last_seq as number, t));
+    const r = this.stmt(INSERT).run(...messageValues(input, t), c.last_seq);
     if (attachment) this.stmt(CLAIM).run(r.lastInsertRowid, input.attachmentId);
     const sender = input.senderId ? this.namesOf(input.senderId) : null;
     // A new message has the highest seq: no other participant got it yet, so it is 'sent'.
