@@ -91,16 +91,7 @@ export interface StoreMessage {
 export async function storeMessages(page: Page): Promise<StoreMessage[]> {
   return page.evaluate(() => {
     const el = document.querySelector('parley-chat') as unknown as {
-      client?: {
-        messages(): readonly {
-          type: string;
-          status: string;
-          text: string;
-          id: string | null;
-          seq: number | null;
-          clientId: string | null;
-        }[];
-      };
+      client?: { messages(): readonly StoreMessage[] };
     };
     return (el.client?.messages() ?? []).map((m) => ({
       type: m.type,
