@@ -26,35 +26,35 @@ import { newClientId } from './util/ids.js';
  * await client.send('Hello!'); // creates a conversation and connects to it
  */
 export class ChatClient {
-  readonly #p: ClientParts;
+  readonly #parts: ClientParts;
 
   constructor(options: ChatClientOptions = {}) {
-    this.#p = wireClient(options, { follow: (id) => this.connect(id) });
+    this.#parts = wireClient(options, { follow: (id) => this.connect(id) });
   }
 
   /** Subscribes to an event; returns the unsubscribe function. */
   on<K extends keyof ClientEvents>(event: K, listener: (payload: ClientEvents[K]) => void): () => void {
-    return this.#p.events.on(event, listener);
+    return this.#parts.events.on(event, listener);
   }
 
   /** Removes a listener added with `on`. */
   off<K extends keyof ClientEvents>(event: K, listener: (payload: ClientEvents[K]) => void): void {
-    this.#p.events.off(event, listener);
+    this.#parts.events.off(event, listener);
   }
 
   /** The connection state (see `ConnectionState`). */
   get state(): ConnectionState {
-    return this.#p.connection.state;
+    return this.#parts.connection.state;
   }
 
   /** The signed-in user, after `login()`/`me()` or the socket's `hello`. */
   get user(): User | null {
-    return this.#p.ctx.user;
+    return this.#parts.ctx.user;
   }
 
   /** How messages currently travel: `websocket`, `http` (fallback) or null. */
   get transport(): 'websocket' | 'http' | null {
-    return this.#p.connection.transport;
+    return this.#parts.connection.transport;
   }
 
   /**
@@ -62,23 +62,23 @@ export class ChatClient {
    * `seed` (only the [seed] rows, §6: no "new conversation", no uploads, no read receipts).
    */
   get backend(): 'reference' | 'seed' | null {
-    const seed = this.#p.backend.seed;
+    const seed = this.#parts.backend.seed;
     return seed === null ? null : seed ? 'seed' : 'reference';
   }
 
   /** Whether a token source is available and has not expired for good. */
   isAuthenticated(): boolean {
-    return this.#p.tokens.usable;
+    return this.#parts.tokens.usable;
   }
 
   /** Whether the socket is open (past its handshake). */
   isConnected(): boolean {
-    return this.#p.connection.isOpen;
+    return this.#parts.connection.isOpen;
   }
 
   /** The conversation the client follows, or null. */
   getConversationId(): Id | null {
-    return this.#p.ctx.conversationId;
+    return this.#parts.ctx.conversationId;
   }
 
   /**
@@ -86,11 +86,11 @@ export class ChatClient {
    * before first empties everything the client held for that user (see the `session` event).
    */
   async login(username: string, password: string): Promise<User> {
-    const answer = await authApi.login(this.#p.http, username, password);
-    this.#p.tokens.setSession({ token: answer.token, refresh: answer.refresh, username: answer.username });
-    this.#p.scope.update('login');
+    const answer = await authApi.login(this.#parts.http, username, password);
+    this.#parts.tokens.setSession({ token: answer.token, refresh: answer.refresh, username: answer.username });
+    this.#parts.scope.update('login');
     const user = await this.me().catch(() => ({ id: '', username: answer.username, display_name: answer.username }));
-    this.#p.outbox.kick();
+    this.#parts.outbox.kick();
     return user;
   }
 
@@ -99,23 +99,23 @@ export class ChatClient {
    * disconnects. Other users' unsent messages on this device are left alone.
    */
   async logout(): Promise<void> {
-    const session = this.#p.tokens.session;
+    const session = this.#parts.tokens.session;
     this.disconnect();
-    await this.#p.outbox.clear();
-    await authApi.logout(this.#p.http, session?.refresh).catch(() => undefined);
-    this.#p.tokens.clear();
-    this.#p.scope.update('logout');
-    this.#p.store.clear();
-    this.#p.typing.clear();
-    this.#p.ctx.user = null;
-    this.#p.setConversation(null);
+    await this.#parts.outbox.clear();
+    await authApi.logout(this.#parts.http, session?.refresh).catch(() => undefined);
+    this.#parts.tokens.clear();
+    this.#parts.scope.update('logout');
+    this.#parts.store.clear();
+    this.#parts.typing.clear();
+    this.#parts.ctx.user = null;
+    this.#parts.setConversation(null);
   }
 
   /** `GET /api/auth/me`. */
   async me(): Promise<User> {
-    this.#p.ctx.user = await authApi.me(this.#p.http);
-    this.#p.scope.update('identified');
-    return this.#p.ctx.user;
+    this.#parts.ctx.user = await authApi.me(this.#parts.http);
+    this.#parts.scope.update('identified');
+    return this.#parts.ctx.user;
   }
 
   /**
@@ -123,28 +123,28 @@ export class ChatClient {
    * by offset), and emits `conversation`.
    */
   async connect(conversationId: Id): Promise<void> {
-    const status = this.#p.connection.state.status;
-    const following = conversationId === this.#p.ctx.conversationId && status !== 'idle' && status !== 'closed';
-    this.#p.setConversation(conversationId);
+    const status = this.#parts.connection.state.status;
+    const following = conversationId === this.#parts.ctx.conversationId && status !== 'idle' && status !== 'closed';
+    this.#parts.setConversation(conversationId);
     if (!following) {
-      this.#p.poller.stop();
-      this.#p.connection.start(conversationId);
+      this.#parts.poller.stop();
+      this.#parts.connection.start(conversationId);
     }
     // With a host token the username is unknown: own messages need it before they arrive.
-    if (!this.#p.ctx.user && !this.#p.tokens.username) await this.me().catch(() => undefined);
-    await this.#p.sync.load(conversationId);
+    if (!this.#parts.ctx.user && !this.#parts.tokens.username) await this.me().catch(() => undefined);
+    await this.#parts.sync.load(conversationId);
   }
 
   /** Closes the socket and stops polling (state `closed`, reason `disconnected`). */
   disconnect(): void {
-    this.#p.poller.stop();
-    this.#p.connection.stop('disconnected');
+    this.#parts.poller.stop();
+    this.#parts.connection.stop('disconnected');
   }
 
   /** Reconnects at once (the "retry now" button). */
   retryNow(): void {
-    this.#p.connection.retryNow();
-    this.#p.outbox.kick();
+    this.#parts.connection.retryNow();
+    this.#parts.outbox.kick();
   }
 
   /**
@@ -162,26 +162,27 @@ export class ChatClient {
       });
     }
     // A host token's user is learnt from the server: queued sends must know whose they are.
-    if (!this.#p.scope.owner && this.#p.tokens.usable) await this.me();
-    if (!this.#p.scope.owner) throw new AuthError('Cannot send: nobody is signed in', { code: 'not_authenticated' });
+    if (!this.#parts.scope.owner && this.#parts.tokens.usable) await this.me();
+    if (!this.#parts.scope.owner)
+      throw new AuthError('Cannot send: nobody is signed in', { code: 'not_authenticated' });
     const entry: QueuedOutboxEntry = {
       kind: 'message',
       status: 'queued',
       clientId: newClientId(),
-      conversationId: options.conversationId ?? this.#p.ctx.conversationId ?? NEW_CONVERSATION,
+      conversationId: options.conversationId ?? this.#parts.ctx.conversationId ?? NEW_CONVERSATION,
       text: trimmed,
       attachmentId: options.attachmentId ?? null,
       createdAt: new Date().toISOString(),
-      order: this.#p.outbox.nextOrder(),
+      order: this.#parts.outbox.nextOrder(),
       attempts: 0,
     };
-    const bubble = this.#p.store.addPending(entry, this.#p.displayName());
-    this.#p.ownTyping.stop();
+    const bubble = this.#parts.store.addPending(entry, this.#parts.displayName());
+    this.#parts.ownTyping.stop();
     try {
-      await this.#p.outbox.enqueue(entry);
+      await this.#parts.outbox.enqueue(entry);
     } catch (error) {
       // Not queued: the bubble goes, the caller gets the text back (never both kept and refused).
-      this.#p.store.remove(entry.conversationId, entry.clientId);
+      this.#parts.store.remove(entry.conversationId, entry.clientId);
       throw error;
     }
     return bubble;
@@ -189,103 +190,103 @@ export class ChatClient {
 
   /** Re-queues a failed message with the same `client_id`. */
   async retry(clientId: string): Promise<void> {
-    const entry = this.#p.outbox.get(clientId);
+    const entry = this.#parts.outbox.get(clientId);
     if (entry?.status !== 'failed') return;
-    this.#p.store.setLocalStatus(entry.conversationId, clientId, 'pending');
-    await this.#p.outbox.retry(clientId);
+    this.#parts.store.setLocalStatus(entry.conversationId, clientId, 'pending');
+    await this.#parts.outbox.retry(clientId);
   }
 
   /** Drops a queued or failed message. */
   async discard(clientId: string): Promise<void> {
-    const entry = await this.#p.outbox.discard(clientId);
-    if (entry) this.#p.store.remove(entry.conversationId, clientId);
+    const entry = await this.#parts.outbox.discard(clientId);
+    if (entry) this.#parts.store.remove(entry.conversationId, clientId);
   }
 
   /** How many sends wait in the outbox (failed ones included). */
   outboxSize(): Promise<number> {
-    return this.#p.outbox.size();
+    return this.#parts.outbox.size();
   }
 
   /** Uploads a file (JPEG, PNG, GIF, WebP or PDF, at most 10 MiB) for use as `attachmentId` in `send`. */
   uploadAttachment(file: Blob & { name?: string }, options: UploadOptions = {}): Promise<Attachment> {
-    return uploadAttachment(this.#p.http, file, {
-      stallMs: this.#p.timing.uploadStallMs,
+    return uploadAttachment(this.#parts.http, file, {
+      stallMs: this.#parts.timing.uploadStallMs,
       ...options,
-      conversationId: options.conversationId ?? this.#p.ctx.conversationId,
+      conversationId: options.conversationId ?? this.#parts.ctx.conversationId,
     });
   }
 
   /** A page of the user's conversations, newest first; pass `next` back as `cursor`. */
   listConversations(options: { cursor?: string } = {}): Promise<ConversationPage> {
-    return conversations.listConversations(this.#p.http, options.cursor);
+    return conversations.listConversations(this.#parts.http, options.cursor);
   }
 
   /** One conversation with its participants. */
   getConversation(id: Id): Promise<Conversation> {
-    return conversations.getConversation(this.#p.http, id);
+    return conversations.getConversation(this.#parts.http, id);
   }
 
   /** Creates a conversation owned by the user (reference server only; a seed backend answers 404/405). */
   createConversation(options: { title?: string } = {}): Promise<Conversation> {
-    return conversations.createConversation(this.#p.http, options.title);
+    return conversations.createConversation(this.#parts.http, options.title);
   }
 
   /** One page of messages over REST, normalised (does not touch the store). */
   getMessages(conversationId: Id, query: MessagePageQuery = {}): Promise<Message[]> {
-    return getMessages(this.#p.http, conversationId, query);
+    return getMessages(this.#parts.http, conversationId, query);
   }
 
   /** Marks read up to `messageId` (default: the newest message of the current conversation). */
   async markRead(messageId?: Id): Promise<void> {
     const id = messageId ?? [...this.messages()].reverse().find((m) => m.id !== null)?.id;
-    if (id) await postRead(this.#p.http, id);
+    if (id) await postRead(this.#parts.http, id);
   }
 
   /** Reports own typing; throttled, with `false` after an idle pause and after a send. */
   setTyping(isTyping: boolean): void {
-    this.#p.ownTyping.set(isTyping);
+    this.#parts.ownTyping.set(isTyping);
   }
 
   /** The bot's quick prompts, in display order. */
   getPrompts(): Promise<BotPrompt[]> {
-    return getBotPrompts(this.#p.http);
+    return getBotPrompts(this.#parts.http);
   }
 
   /**
    * The ordered, deduplicated messages of a conversation (default: the current one; with none yet,
    * the sends queued to create it).
    */
-  messages(conversationId: Id | null = this.#p.ctx.conversationId): readonly ChatMessage[] {
-    return this.#p.store.list(conversationId ?? NEW_CONVERSATION);
+  messages(conversationId: Id | null = this.#parts.ctx.conversationId): readonly ChatMessage[] {
+    return this.#parts.store.list(conversationId ?? NEW_CONVERSATION);
   }
 
   /** Fetches the page before the oldest message held; true when more remain. */
-  async loadOlder(conversationId: Id | null = this.#p.ctx.conversationId): Promise<boolean> {
-    const oldest = conversationId ? this.#p.store.list(conversationId).find((m) => m.seq !== null) : undefined;
-    if (!conversationId || !oldest?.seq || oldest.seq <= 1 || this.#p.backend.seed) return false;
-    const page = await getMessages(this.#p.http, conversationId, { beforeSeq: oldest.seq, limit: 50 });
-    this.#p.store.ingest(page);
+  async loadOlder(conversationId: Id | null = this.#parts.ctx.conversationId): Promise<boolean> {
+    const oldest = conversationId ? this.#parts.store.list(conversationId).find((m) => m.seq !== null) : undefined;
+    if (!conversationId || !oldest?.seq || oldest.seq <= 1 || this.#parts.backend.seed) return false;
+    const page = await getMessages(this.#parts.http, conversationId, { beforeSeq: oldest.seq, limit: 50 });
+    this.#parts.store.ingest(page);
     return (page[0]?.seq ?? 1) > 1;
   }
 
   /** Who else is typing now (never this tab itself). */
-  typingUsers(conversationId: Id | null = this.#p.ctx.conversationId): TypingChange[] {
-    return conversationId ? this.#p.typing.list(conversationId) : [];
+  typingUsers(conversationId: Id | null = this.#parts.ctx.conversationId): TypingChange[] {
+    return conversationId ? this.#parts.typing.list(conversationId) : [];
   }
 
   /** Stops everything: socket, polling, timers, listeners. The client cannot be used again. */
   destroy(): void {
-    if (this.#p.ctx.destroyed) return;
-    this.#p.ctx.destroyed = true;
-    this.#p.poller.stop();
-    this.#p.connection.stop('destroyed');
-    this.#p.outbox.dispose();
-    this.#p.http.abortAll();
-    this.#p.tokens.dispose();
-    this.#p.typing.clear();
-    this.#p.ownTyping.dispose();
-    this.#p.unlisten();
-    this.#p.events.removeAll();
+    if (this.#parts.ctx.destroyed) return;
+    this.#parts.ctx.destroyed = true;
+    this.#parts.poller.stop();
+    this.#parts.connection.stop('destroyed');
+    this.#parts.outbox.dispose();
+    this.#parts.http.abortAll();
+    this.#parts.tokens.dispose();
+    this.#parts.typing.clear();
+    this.#parts.ownTyping.dispose();
+    this.#parts.unlisten();
+    this.#parts.events.removeAll();
   }
 }
 

@@ -4,14 +4,14 @@
  */
 
 /** What was asked when an error happened. */
-export interface RequestInfo {
+export interface RequestSummary {
   method: string;
   /** URL without query string, so no token or ticket leaks into logs. */
   url: string;
 }
 
 export interface ParleyErrorOptions {
-  request?: RequestInfo;
+  request?: RequestSummary;
   status?: number;
   retryable?: boolean;
   code?: string;
@@ -21,7 +21,7 @@ export interface ParleyErrorOptions {
 /** Base of every error Parley throws, rejects with, or emits. */
 export class ParleyError extends Error {
   override name = 'ParleyError';
-  readonly request: RequestInfo | undefined;
+  readonly request: RequestSummary | undefined;
   /** HTTP status or WebSocket close code, when one applies. */
   readonly status: number | undefined;
   /** Whether trying the same thing again later may succeed. */
@@ -44,8 +44,8 @@ export class AuthError extends ParleyError {
 }
 
 /** The server answered with an error status. `body` is the parsed JSON body, if any. */
-export class HttpError extends ParleyError {
-  override name = 'HttpError';
+export class ResponseError extends ParleyError {
+  override name = 'ResponseError';
   readonly body: unknown;
   /** Seconds from `Retry-After`, when the server sent one. */
   readonly retryAfter: number | undefined;
@@ -72,4 +72,9 @@ export class ValidationError extends ParleyError {
     super(message, options);
     this.fields = options.fields ?? {};
   }
+}
+
+/** A 4xx other than 408 (timeout) and 429 (rate limited): asking again will get the same answer. */
+export function isPermanentStatus(status: number | undefined): boolean {
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }

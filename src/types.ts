@@ -152,12 +152,16 @@ export type FieldErrors = Record<string, string[]>;
 // ---------------------------------------------------------------- WebSocket frames (§4)
 
 export const CLOSE_CODES = {
+  /** Closed by the client: no `hello` or no `pong` in time (a dead socket). */
+  clientGaveUp: 4000,
   /** Token or ticket missing, invalid, expired or spent. */
   unauthorized: 4001,
   /** Not a participant. */
   forbidden: 4003,
   /** No such conversation (or a malformed id). */
   notFound: 4004,
+  /** No close frame: the connection dropped (set by the browser, never sent). */
+  abnormal: 1006,
   /** Flood or a disallowed Origin. */
   policy: 1008,
   /** Frame over 64 KiB. */
@@ -182,6 +186,8 @@ export type WsErrorCode = (typeof WS_ERROR_CODES)[number];
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Messages are 1..1000 code points. */
 export const MAX_MESSAGE_LENGTH = 1000;
+/** Uploads are at most 10 MiB (§3). */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 export type ClientFrame =
   | { type: 'message'; text: string; client_id?: string; attachment_id?: Id }

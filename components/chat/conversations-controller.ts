@@ -76,8 +76,7 @@ export class ConversationsController implements ReactiveController {
       // queued messages show as soon as the server is reachable; `online` and opening retry at once.
       if (this.context.signedIn() && this.context.client() === client && retryable(error)) {
         // Equal jitter: widgets that lost the server together do not all come back at the same instant.
-        const ceiling = Math.min(30_000, 1000 * 2 ** this.#attempt++);
-        const delay = ceiling / 2 + backoffDelay(1, Math.random(), { baseMs: ceiling / 2 });
+        const delay = backoffDelay(++this.#attempt, Math.random(), { jitter: 'equal' });
         this.#retryTimer = setTimeout(() => void this.resume(), delay);
       }
     } finally {

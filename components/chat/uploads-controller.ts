@@ -4,13 +4,12 @@
  * message. Failures stay listed with a reason until dismissed.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Attachment, Id } from '../../src/index.js';
+import { MAX_UPLOAD_BYTES, type Attachment, type Id } from '../../src/index.js';
 import type { Strings } from '../i18n/locales.js';
 import type { ChatClientLike } from './chat-client-like.js';
 import type { UploadItem } from './views/composer.js';
 
 /** The server's upload limit (PROTOCOL.md §2): bigger files are refused before any byte is sent. */
-const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const UPLOAD_TYPES = /^(image\/(png|jpeg|gif|webp)|application\/pdf)$/;
 
 export interface UploadsContext {

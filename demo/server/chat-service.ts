@@ -1,11 +1,11 @@
 /**
  * What a user can do to a conversation, shared by the REST routes and the socket: post a message
  * (validated, idempotent per (user, client_id), broadcast, answered by the bot), mark read,
- * show typing, add a participant. Errors are `HttpError`s; the socket maps them to error frames.
+ * show typing, add a participant. Errors are `ApiError`s; the socket maps them to error frames.
  */
 import { MAX_MESSAGE_LENGTH, type Id, type Message, type ParticipantRole, type User } from '../../src/types.js';
 import type { BotRunner } from './bot/bot-runner.js';
-import { HttpError, detail, fieldError, notFound } from './http/errors.js';
+import { ApiError, detail, fieldError, notFound } from './http/errors.js';
 import type { Metrics } from './metrics.js';
 import type { Fanout } from './realtime/fanout.js';
 import { AttachmentUnavailableError, type ChatStorage } from './storage/storage.js';
@@ -36,7 +36,7 @@ export interface PostResult {
 const unusableAttachment = () => fieldError('attachment_id', 'Unknown attachment, or not usable in this conversation.');
 
 /** The error-frame code a validation error maps to on the socket. */
-export function wsCodeFor(err: HttpError): 'invalid_message' | 'message_too_long' | 'invalid_attachment' {
+export function wsCodeFor(err: ApiError): 'invalid_message' | 'message_too_long' | 'invalid_attachment' {
   if ('attachment_id' in err.body) return 'invalid_attachment';
   if (err.wsCode === 'message_too_long') return 'message_too_long';
   return 'invalid_message';
@@ -77,7 +77,7 @@ export class ChatService {
     try {
       return await this.store(user, input, clientId);
     } catch (err) {
-      const existing = err instanceof HttpError ? await original() : null;
+      const existing = err instanceof ApiError ? await original() : null;
       if (existing) return { message: existing, created: false };
       throw err;
     }
@@ -89,7 +89,7 @@ export class ChatService {
     const text = typeof input.text === 'string' ? input.text.trim() : '';
     // Code points, counted only when the UTF-16 length could be over the limit.
     if (text.length > MAX_MESSAGE_LENGTH && [...text].length > MAX_MESSAGE_LENGTH) {
-      throw new HttpError(
+      throw new ApiError(
         400,
         { message: [`Ensure this field has no more than ${MAX_MESSAGE_LENGTH} characters.`] },
         'message_too_long',

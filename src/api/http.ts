@@ -3,7 +3,14 @@
  * 401 and retry once, and honour `Retry-After` on 429/503; failures become `ParleyError`s.
  */
 import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky';
-import { AuthError, HttpError, ParleyError, TransportError, ValidationError, type RequestInfo } from '../errors.js';
+import {
+  AuthError,
+  ResponseError,
+  ParleyError,
+  TransportError,
+  ValidationError,
+  type RequestSummary,
+} from '../errors.js';
 import type { Logger } from '../util/log.js';
 import { anySignal } from '../util/abort.js';
 import { canTrackUploads, xhrFetch, type UploadProgressListener } from './xhr-fetch.js';
@@ -95,7 +102,7 @@ export class Http {
   /** Sends one request and returns the parsed JSON body (undefined for 204). */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const url = `${this.#options.apiUrl.replace(/\/$/, '')}${path}`;
-    const info: RequestInfo = { method, url: url.split('?')[0]! };
+    const info: RequestSummary = { method, url: url.split('?')[0]! };
     const searchParams: Record<string, string | number> = {};
     for (const [key, value] of Object.entries(options.searchParams ?? {}))
       if (value !== undefined) searchParams[key] = value;
@@ -143,7 +150,7 @@ function readableError(detail: string | undefined, record: Record<string, unknow
 }
 
 /** Maps whatever ky or fetch threw to a ParleyError subclass. */
-export async function toParleyError(error: unknown, request: RequestInfo): Promise<ParleyError> {
+export async function toParleyError(error: unknown, request: RequestSummary): Promise<ParleyError> {
   if (error instanceof ParleyError) return error;
   const where = `${request.method} ${request.url}`;
   if (error instanceof HTTPError) {
@@ -168,7 +175,7 @@ export async function toParleyError(error: unknown, request: RequestInfo): Promi
       return new ValidationError(message, { request, status, code: 'invalid', fields, cause: error });
     }
     const retryable = status >= 500 || status === 408 || status === 429;
-    return new HttpError(message, {
+    return new ResponseError(message, {
       request,
       status,
       code,

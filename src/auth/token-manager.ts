@@ -3,7 +3,7 @@
  * login), one refresh in flight shared by every caller, a refresh shortly before `exp`, and
  * `auth-expired` once when it cannot be renewed (after which nothing retries).
  */
-import { AuthError, ParleyError } from '../errors.js';
+import { AuthError, isPermanentStatus, ParleyError } from '../errors.js';
 import type { AuthExpired } from '../events.js';
 import type { RefreshResponse } from '../types.js';
 import type { Logger } from '../util/log.js';
@@ -141,7 +141,7 @@ export class TokenManager {
         return answer.token;
       } catch (error) {
         const status = error instanceof ParleyError ? error.status : undefined;
-        if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
+        if (isPermanentStatus(status)) {
           throw this.#expire('refresh-failed', error);
         }
         throw error;

@@ -5,7 +5,7 @@
 import { AuthError, type TransportError } from '../errors.js';
 import type { CloseReason, ConnectionState } from '../events.js';
 import type { Timing } from '../timing.js';
-import type { ClientFrame, HelloFrame, Id, ServerFrame } from '../types.js';
+import { CLOSE_CODES, type ClientFrame, type HelloFrame, type Id, type ServerFrame } from '../types.js';
 import type { Logger } from '../util/log.js';
 import { backoffDelay } from './backoff.js';
 import { hintTriesNow, listenToPage } from './page-signals.js';
@@ -188,7 +188,7 @@ export class Connection {
         this.#deps.authRejected();
         return this.stop('auth-expired');
       }
-      return this.#failed(1006, true);
+      return this.#failed(CLOSE_CODES.abnormal, true);
     }
     if (generation !== this.#generation) return;
     const WebSocket = webSocketClass(this.#deps.WebSocket);
@@ -201,8 +201,8 @@ export class Connection {
           if (this.#deps.isSeed()) return this.#handshake(null);
           // Open but silent (a proxy that swallows frames): no hello in time is a failed handshake.
           this.#pongTimer = setTimeout(() => {
-            this.#socket?.close(4000, 'no hello');
-            this.#closed(1006);
+            this.#socket?.close(CLOSE_CODES.clientGaveUp, 'no hello');
+            this.#closed(CLOSE_CODES.abnormal);
           }, this.#deps.timing.connectTimeoutMs);
         },
         onFrame: (frame) => {
@@ -256,8 +256,8 @@ export class Connection {
       this.#socket?.send({ type: 'ping' });
       this.#pongTimer = setTimeout(() => {
         this.#deps.log('dead', 'no pong');
-        this.#socket?.close(4000, 'no pong');
-        this.#closed(1006);
+        this.#socket?.close(CLOSE_CODES.clientGaveUp, 'no pong');
+        this.#closed(CLOSE_CODES.abnormal);
       }, timing.pongTimeoutMs);
     }, timing.pingAfterMs);
   }
@@ -268,9 +268,9 @@ export class Connection {
     this.#socket = null;
     this.#handshaken = false;
     // 1009 first: the send in flight failed for good, before the others are released for a retry.
-    if (code === 1009) this.#deps.onTooBig();
+    if (code === CLOSE_CODES.tooBig) this.#deps.onTooBig();
     if (!beforeHandshake) this.#deps.onDown();
-    if (code === 4001) {
+    if (code === CLOSE_CODES.unauthorized) {
       if (this.#authRetried) {
         this.#deps.authRejected();
         return this.stop('auth-expired');
@@ -287,13 +287,13 @@ export class Connection {
           // Only a dead login ends here; a refresh that failed in passing (network, 5xx) is retried.
           if (error instanceof AuthError) return this.stop('auth-expired');
           this.#authRetried = false;
-          this.#failed(4001, true);
+          this.#failed(CLOSE_CODES.unauthorized, true);
         },
       );
       return;
     }
-    if (code === 4003) return this.stop('forbidden');
-    if (code === 4004) return this.stop('not-found');
+    if (code === CLOSE_CODES.forbidden) return this.stop('forbidden');
+    if (code === CLOSE_CODES.notFound) return this.stop('not-found');
     this.#failed(code, beforeHandshake);
   }
 

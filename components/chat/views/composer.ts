@@ -1,6 +1,6 @@
 /** The composer: prompt chips, uploads in progress, the textarea with send and attach buttons. */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { BotPrompt } from '../../../src/index.js';
+import { MAX_MESSAGE_LENGTH, type BotPrompt } from '../../../src/index.js';
 import type { Strings } from '../../i18n/locales.js';
 import { attachIcon, closeIcon, sendIcon } from './icons.js';
 
@@ -80,7 +80,7 @@ export function renderComposer(p: ComposerProps): TemplateResult {
         }} />
       <button type="button" part="attach" class="icon" aria-label=${s.attach} title=${s.attach}
         @click=${(e: Event) => ((e.currentTarget as HTMLElement).previousElementSibling as HTMLInputElement).click()}>${attachIcon}</button>
-      <textarea part="input" name="message" rows="1" maxlength="1000" aria-label=${s.messageInput}
+      <textarea part="input" name="message" rows="1" maxlength=${MAX_MESSAGE_LENGTH} aria-label=${s.messageInput}
         placeholder=${s.messageInput} enterkeyhint="send"
         @keydown=${keydown} @paste=${p.onPaste}
         @input=${(e: InputEvent) => p.onTyping((e.target as HTMLTextAreaElement).value.trim().length > 0)}></textarea>

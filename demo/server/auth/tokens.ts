@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
 import type { ChatStorage, UserRecord } from '../storage/storage.js';
 import type { Logger } from '../logger.js';
+import { isDigitId } from '../http/errors.js';
 
 export const ACCESS_TTL_S = 15 * 60;
 export const REFRESH_TTL_S = 7 * 24 * 3600;
@@ -96,8 +97,7 @@ export class TokenService {
     if (p.token_type !== undefined && p.token_type !== 'access') throw new TokenError('not an access token');
     const ref = p.user_id ?? p.sub;
     let user: UserRecord | null = null;
-    if (typeof ref === 'number' || (typeof ref === 'string' && /^[0-9]{1,18}$/.test(ref)))
-      user = await this.storage.findUserById(String(ref));
+    if (typeof ref === 'number' || isDigitId(ref)) user = await this.storage.findUserById(String(ref));
     else if (typeof ref === 'string') user = await this.storage.findUserByUsername(ref);
     if (!user) throw new TokenError('unknown user');
     if (this.verified.size >= MAX_VERIFIED) this.verified.clear();

@@ -5,7 +5,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 /** An error a route throws to answer with `status` and `body`. */
-export class HttpError extends Error {
+export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly body: Record<string, unknown>,
@@ -16,13 +16,16 @@ export class HttpError extends Error {
   }
 }
 
-export const detail = (status: number, text: string, code: string) => new HttpError(status, { detail: text, code });
-export const fieldError = (field: string, text: string) => new HttpError(400, { [field]: [text] });
+export const detail = (status: number, text: string, code: string) => new ApiError(status, { detail: text, code });
+export const fieldError = (field: string, text: string) => new ApiError(400, { [field]: [text] });
 export const notFound = () => detail(404, 'Not found.', 'not_found');
+
+/** An id as PROTOCOL writes it: 1 to 18 decimal digits (it fits a 64-bit integer). */
+export const isDigitId = (value: unknown): value is string => typeof value === 'string' && /^[0-9]{1,18}$/.test(value);
 
 /** Decimal-digit ids only; anything else is "malformed" and answers 404. */
 export function pathId(value: unknown): string {
-  if (typeof value !== 'string' || !/^[0-9]{1,18}$/.test(value)) throw notFound();
+  if (!isDigitId(value)) throw notFound();
   return value;
 }
 
@@ -46,7 +49,7 @@ export const objectBodies: RequestHandler = (req, _res, next) => {
 /** A non-negative safe integer, or a digit string of at most 18 digits, as an id; otherwise null. */
 export function idValue(v: unknown): string | null {
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return String(v);
-  if (typeof v === 'string' && /^[0-9]{1,18}$/.test(v)) return v;
+  if (isDigitId(v)) return v;
   return null;
 }
 

@@ -6,7 +6,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { AppContext } from '../context.js';
-import { HttpError } from './errors.js';
+import { ApiError } from './errors.js';
 
 export function securityHeaders(): RequestHandler {
   return helmet({
@@ -85,7 +85,7 @@ export function requestLog(ctx: AppContext): RequestHandler {
 export function errorHandler(ctx: AppContext): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (res.headersSent) return;
-    if (err instanceof HttpError) return void res.status(err.status).json(err.body);
+    if (err instanceof ApiError) return void res.status(err.status).json(err.body);
     // A path that does not even decode is a malformed id: 404 like any other.
     if (err instanceof URIError) return void res.status(404).json({ detail: 'Not found.', code: 'not_found' });
     const e = err as { type?: string; status?: number; message?: string };

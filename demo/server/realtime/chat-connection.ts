@@ -7,10 +7,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { WebSocket, RawData } from 'ws';
-import type { Id, Message, ServerFrame, User, WsErrorCode } from '../../../src/types.js';
+import {
+  CLOSE_CODES,
+  type Id,
+  type Message,
+  type ServerFrame,
+  type User,
+  type WsErrorCode,
+} from '../../../src/types.js';
 import { wsCodeFor } from '../chat-service.js';
 import type { AppContext } from '../context.js';
-import { HttpError, idValue } from '../http/errors.js';
+import { ApiError, idValue } from '../http/errors.js';
 import type { HubMember } from './hub.js';
 import { takeWrite } from '../limits/budgets.js';
 import {
@@ -102,7 +109,7 @@ export class ChatConnection implements HubMember {
   sendRaw(data: string): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     // A reader that stopped reading must not grow our memory: it can reconnect and `sync`.
-    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) return void this.close(1013, 'too far behind');
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) return void this.close(CLOSE_CODES.tryAgain, 'too far behind');
     this.ws.send(data);
   }
 
@@ -142,7 +149,7 @@ export class ChatConnection implements HubMember {
       }
       await this.dispatch(frame.type, frame.fields);
     } catch (err) {
-      if (err instanceof HttpError && err.status === 400)
+      if (err instanceof ApiError && err.status === 400)
         return this.mistake({
           code: wsCodeFor(err),
           message: Object.values(err.body).flat().join(' '),
@@ -159,7 +166,7 @@ export class ChatConnection implements HubMember {
     if (verdict === 'close') {
       if (this.ws.readyState === this.ws.OPEN)
         this.ctx.log.warn({ user: this.userId, conversation: this.conversationId }, 'socket closed for flooding');
-      return this.close(1008, 'rate limit exceeded');
+      return this.close(CLOSE_CODES.policy, 'rate limit exceeded');
     }
     if (verdict === 'tell' || clientId) this.error('rate_limited', 'Too many frames: slow down.', clientId);
   }

@@ -8,8 +8,9 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_FRAME_BYTES, type User } from '../../../src/types.js';
+import { CLOSE_CODES, MAX_FRAME_BYTES, type User } from '../../../src/types.js';
 import type { AppContext } from '../context.js';
+import { isDigitId } from '../http/errors.js';
 import { originAllowed } from '../http/security.js';
 import { ChatConnection } from './chat-connection.js';
 
@@ -54,16 +55,17 @@ export function attachSocketServer(ctx: AppContext, server: Server): SocketServe
     id: string,
     params: URLSearchParams,
   ): Promise<{ code: number; reason: string } | User> {
-    if (closing) return { code: 1012, reason: 'server restarting' };
-    if (!originAllowed(ctx.origins, req.headers.origin)) return { code: 1008, reason: 'origin not allowed' };
+    if (closing) return { code: CLOSE_CODES.restart, reason: 'server restarting' };
+    if (!originAllowed(ctx.origins, req.headers.origin))
+      return { code: CLOSE_CODES.policy, reason: 'origin not allowed' };
     const user = await authenticate(params, id);
-    if (!user) return { code: 4001, reason: 'unauthorized' };
-    if (!/^[0-9]{1,18}$/.test(id) || !(await ctx.storage.conversationExists(id)))
-      return { code: 4004, reason: 'not found' };
-    if (!(await ctx.storage.participantRole(id, user.id))) return { code: 4003, reason: 'forbidden' };
+    if (!user) return { code: CLOSE_CODES.unauthorized, reason: 'unauthorized' };
+    if (!isDigitId(id) || !(await ctx.storage.conversationExists(id)))
+      return { code: CLOSE_CODES.notFound, reason: 'not found' };
+    if (!(await ctx.storage.participantRole(id, user.id))) return { code: CLOSE_CODES.forbidden, reason: 'forbidden' };
     // Counted last: only a socket that will open takes one of the user's slots.
     if (!(await ctx.limiter.openSocket(user.id, ctx.limits.socketsPerUser)))
-      return { code: 1013, reason: 'too many sockets' };
+      return { code: CLOSE_CODES.tryAgain, reason: 'too many sockets' };
     return user;
   }
 
@@ -120,7 +122,7 @@ export function attachSocketServer(ctx: AppContext, server: Server): SocketServe
       closing = true;
       clearInterval(heartbeat);
       const all = [...connections];
-      for (const c of all) c.close(1012, 'server restarting');
+      for (const c of all) c.close(CLOSE_CODES.restart, 'server restarting');
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)));
       await Promise.race([Promise.all(all.map((c) => c.closed)), timeout]);

@@ -5,7 +5,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { userOf } from '../auth/require-auth.js';
-import { HttpError, bodyId, bodyOf, handle } from '../http/errors.js';
+import { ApiError, bodyId, bodyOf, handle } from '../http/errors.js';
 
 export function botRoutes(ctx: AppContext, writeLimit: RequestHandler): Router {
   const r = Router();
@@ -38,7 +38,7 @@ export function botRoutes(ctx: AppContext, writeLimit: RequestHandler): Router {
       try {
         await ctx.chat.requireParticipant(conversationId!, userOf(res).id);
       } catch (err) {
-        if (err instanceof HttpError) return res.status(404).json({ error: 'Conversation not found' });
+        if (err instanceof ApiError) return res.status(404).json({ error: 'Conversation not found' });
         throw err;
       }
       const newest = await ctx.storage.newestUserMessage(conversationId!);

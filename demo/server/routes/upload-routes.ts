@@ -12,11 +12,11 @@ import { pipeline } from 'node:stream/promises';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { fileTypeFromFile } from 'file-type';
 import multer from 'multer';
+import { MAX_UPLOAD_BYTES } from '../../../src/types.js';
 import type { AppContext } from '../context.js';
 import { userOf } from '../auth/require-auth.js';
 import { bodyId, bodyOf, detail, fieldError, handle, notFound } from '../http/errors.js';
 
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 const ALLOWED = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/pdf']);
 
 const removeQuietly = (path: string | undefined) => (path ? unlink(path).catch(() => undefined) : Promise.resolve());

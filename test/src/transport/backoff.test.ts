@@ -23,6 +23,12 @@ describe('backoffDelay', () => {
     });
   }
 
+  it('keeps equal jitter in the upper half of each step', () => {
+    expect(backoffDelay(1, 0, { jitter: 'equal' })).to.equal(500);
+    expect(backoffDelay(3, 0.5, { jitter: 'equal' })).to.equal(3000);
+    expect(backoffDelay(100, 0, { jitter: 'equal' })).to.equal(15000);
+  });
+
   it('never exceeds the 30 s cap whatever the attempt', () => {
     for (let attempt = 1; attempt < 60; attempt++) expect(backoffDelay(attempt, 0.999999)).to.be.below(30000);
   });
