@@ -43,9 +43,12 @@ export class AuthError extends ParleyError {
   override name = 'AuthError';
 }
 
-/** The server answered with an error status. `body` is the parsed JSON body, if any. */
-export class ResponseError extends ParleyError {
-  override name = 'ResponseError';
+/**
+ * The server answered with an error status. `body` is the parsed JSON body, if any. The name is the one
+ * STYLE.md gives; inside Parley ky's own `HTTPError` is imported as `KyHTTPError`, so the two never meet.
+ */
+export class HttpError extends ParleyError {
+  override name = 'HttpError';
   readonly body: unknown;
   /** Seconds from `Retry-After`, when the server sent one. */
   readonly retryAfter: number | undefined;

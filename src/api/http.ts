@@ -2,15 +2,9 @@
  * The one `ky` instance every REST call goes through. Its hooks add the bearer, refresh once on a
  * 401 and retry once, and honour `Retry-After` on 429/503; failures become `ParleyError`s.
  */
-import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky';
-import {
-  AuthError,
-  ResponseError,
-  ParleyError,
-  TransportError,
-  ValidationError,
-  type RequestSummary,
-} from '../errors.js';
+// ky's HTTPError under its own name, so it is never mistaken for Parley's public HttpError.
+import ky, { HTTPError as KyHTTPError, TimeoutError, type KyInstance } from 'ky';
+import { AuthError, HttpError, ParleyError, TransportError, ValidationError, type RequestSummary } from '../errors.js';
 import type { Logger } from '../util/log.js';
 import { anySignal } from '../util/abort.js';
 import { canTrackUploads, xhrFetch, type UploadProgressListener } from './xhr-fetch.js';
@@ -67,7 +61,7 @@ export class Http {
         maxRetryAfter: 60_000,
         // Only statuses the server asked us to retry: network errors are the outbox's business.
         shouldRetry: ({ error }) =>
-          error instanceof HTTPError && [429, 503].includes(error.response.status) ? undefined : false,
+          error instanceof KyHTTPError && [429, 503].includes(error.response.status) ? undefined : false,
       },
       hooks: {
         beforeRequest: [
@@ -153,7 +147,7 @@ function readableError(detail: string | undefined, record: Record<string, unknow
 export async function toParleyError(error: unknown, request: RequestSummary): Promise<ParleyError> {
   if (error instanceof ParleyError) return error;
   const where = `${request.method} ${request.url}`;
-  if (error instanceof HTTPError) {
+  if (error instanceof KyHTTPError) {
     const { status } = error.response;
     let body: unknown;
     try {
@@ -175,7 +169,7 @@ export async function toParleyError(error: unknown, request: RequestSummary): Pr
       return new ValidationError(message, { request, status, code: 'invalid', fields, cause: error });
     }
     const retryable = status >= 500 || status === 408 || status === 429;
-    return new ResponseError(message, {
+    return new HttpError(message, {
       request,
       status,
       code,

@@ -7,7 +7,7 @@
  * never loaded, shown or sent. Before each attempt it claims the entry in storage, so an entry
  * discarded or delivered by another tab is dropped instead of sent again.
  */
-import { AuthError, ResponseError, ParleyError } from '../errors.js';
+import { AuthError, HttpError, ParleyError } from '../errors.js';
 import { claimEntry } from './claim.js';
 import { isPermanent } from './permanent-error.js';
 import type { Timing } from '../timing.js';
@@ -283,8 +283,7 @@ export class Outbox {
     this.#failures.set(conversationId, failures);
     const { timing, random } = this.#deps;
     let delay = backoffDelay(failures, random(), { baseMs: timing.retryBaseMs, capMs: timing.retryCapMs });
-    if (error instanceof ResponseError && error.retryAfter !== undefined)
-      delay = Math.max(delay, error.retryAfter * 1000);
+    if (error instanceof HttpError && error.retryAfter !== undefined) delay = Math.max(delay, error.retryAfter * 1000);
     this.#deps.log('outbox retry', { conversationId, failures, delay });
     clearTimeout(this.#timers.get(conversationId));
     const epoch = this.#epoch;

@@ -5,11 +5,11 @@
  */
 import type { Http } from '../api/http.js';
 import { getWsTicket } from '../api/realtime.js';
-import { ResponseError } from '../errors.js';
+import { HttpError } from '../errors.js';
 import type { Id } from '../types.js';
 
 const isMissing = (error: unknown): boolean =>
-  error instanceof ResponseError && (error.status === 404 || error.status === 405);
+  error instanceof HttpError && (error.status === 404 || error.status === 405);
 
 export class BackendProbe {
   /** True for a seed backend, false for the reference server, null until known. */

@@ -1,7 +1,7 @@
 // One test per row of PROTOCOL §6: the client against the seed stand-in, which answers as the
 // recorded seed backend does (`../shared/seed-backend/`).
 import { expect } from '@open-wc/testing';
-import { AuthError, ResponseError, ValidationError, type ChatMessage } from '../../src/index.js';
+import { AuthError, HttpError, ValidationError, type ChatMessage } from '../../src/index.js';
 import { cleanup, makeClient, nextEvent, startServer, until } from '../support/client-helpers.js';
 import { seedBotReply } from '../support/seed-wire.js';
 
@@ -198,15 +198,15 @@ describe('against a seed backend (PROTOCOL §6, as recorded)', () => {
         (e: unknown) => e as Error,
       );
     const notFound = await caught(client.getConversation('999999'));
-    expect(notFound).to.be.instanceOf(ResponseError);
+    expect(notFound).to.be.instanceOf(HttpError);
     expect(notFound!.message).to.contain('No Conversation matches the given query.');
     const notMine = await caught(client.getMessages(conversation.id));
-    expect((notMine as ResponseError).status).to.equal(404);
+    expect((notMine as HttpError).status).to.equal(404);
     const login = await caught(makeClient(server, { username: null }).login('alice', 'wrong'));
     expect(login).to.be.instanceOf(ValidationError);
     expect(login!.message).to.contain('Invalid credentials');
     const page = await caught(client.getConversation('abc'));
-    expect((page as ResponseError).status).to.equal(500);
+    expect((page as HttpError).status).to.equal(500);
     expect(page!.message).to.contain('an error page instead of JSON');
   });
 
@@ -214,8 +214,8 @@ describe('against a seed backend (PROTOCOL §6, as recorded)', () => {
     const { client } = await following();
     const png = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'dot.png', { type: 'image/png' });
     const error = await client.uploadAttachment(png).catch((e: unknown) => e);
-    expect(error).to.be.instanceOf(ResponseError);
-    expect((error as ResponseError).status).to.equal(500);
+    expect(error).to.be.instanceOf(HttpError);
+    expect((error as HttpError).status).to.equal(500);
     await client.send('still here');
     await until(() => texts(client.messages()).includes(seedBotReply('still here')), 'bot reply');
   });

@@ -6,7 +6,7 @@ import { Http } from '../../../src/api/http.js';
 import { getMessages } from '../../../src/api/messages.js';
 import { getHealth, getWsTicket } from '../../../src/api/realtime.js';
 import { uploadAttachment } from '../../../src/api/uploads.js';
-import { ResponseError, TransportError, ValidationError } from '../../../src/index.js';
+import { HttpError, TransportError, ValidationError } from '../../../src/index.js';
 import { cleanup, startServer } from '../../support/client-helpers.js';
 import type { MockProfile, MockServer } from '../../support/mock-server.js';
 import { seedBotReply } from '../../support/seed-wire.js';
@@ -129,9 +129,9 @@ for (const profile of ['reference', 'seed'] as MockProfile[]) {
       const file = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'dot.png', { type: 'image/png' });
       if (profile === 'seed') {
         const error = await uploadAttachment(http, file, { conversationId: conversation.id }).catch((e: unknown) => e);
-        expect(error).to.be.instanceOf(ResponseError);
-        expect((error as ResponseError).status).to.equal(500);
-        expect((error as ResponseError).message).to.contain('an error page instead of JSON');
+        expect(error).to.be.instanceOf(HttpError);
+        expect((error as HttpError).status).to.equal(500);
+        expect((error as HttpError).message).to.contain('an error page instead of JSON');
         return;
       }
       const attachment = await uploadAttachment(http, file, {
@@ -178,7 +178,7 @@ describe('REST calls of the reference extensions', () => {
 describe('REST errors', () => {
   afterEach(cleanup);
 
-  it('maps a 400 to ValidationError with fields, a 429 to a retryable ResponseError, a network failure to TransportError', async () => {
+  it('maps a 400 to ValidationError with fields, a 429 to a retryable HttpError, a network failure to TransportError', async () => {
     const server = await startServer();
     const token = server.issueTokens('alice').token;
     const http = httpFor(server, () => token);
@@ -191,10 +191,10 @@ describe('REST errors', () => {
     expect((invalid as ValidationError).retryable).to.equal(false);
     server.failNext(3, 429, { headers: { 'Retry-After': '0' } });
     const limited = await chat.getBotPrompts(http).catch((e: unknown) => e);
-    expect(limited).to.be.instanceOf(ResponseError);
-    expect((limited as ResponseError).status).to.equal(429);
-    expect((limited as ResponseError).retryable).to.equal(true);
-    expect((limited as ResponseError).retryAfter).to.equal(0);
+    expect(limited).to.be.instanceOf(HttpError);
+    expect((limited as HttpError).status).to.equal(429);
+    expect((limited as HttpError).retryable).to.equal(true);
+    expect((limited as HttpError).retryAfter).to.equal(0);
     expect(server.requestsTo('/api/bot-prompts/')).to.have.length(3);
     server.failNext(1, 0);
     const offline = await chat.getBotPrompts(http).catch((e: unknown) => e);
