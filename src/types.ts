@@ -54,7 +54,18 @@ export interface Message {
   attachment: Attachment | null;
   status: ServerMessageStatus;
   created_at: Timestamp;
+  /**
+   * v1.2 (§8): a bot reply written while it is generated. `null` (or absent: seed backends and
+   * older servers) for every message that was never streamed.
+   */
+  stream_state?: StreamState | null;
 }
+
+/** Where a streamed bot reply is (§8). Only `streaming` changes again; the others are final. */
+export const STREAM_STATES = ['streaming', 'complete', 'stopped', 'failed'] as const;
+export type StreamState = (typeof STREAM_STATES)[number];
+/** How a streamed reply ended. */
+export type StreamEndState = Exclude<StreamState, 'streaming'>;
 
 export interface Participant {
   /** The user's id (on a seed backend: the participant row's id, which is not the user's). */
@@ -179,6 +190,8 @@ export const WS_ERROR_CODES = [
   'message_too_long',
   'invalid_attachment',
   'rate_limited',
+  /** v1.2 (§8): `cancel` of a reply that is not streaming (ended, or not a streamed reply). */
+  'not_streaming',
 ] as const;
 export type WsErrorCode = (typeof WS_ERROR_CODES)[number];
 
@@ -194,6 +207,8 @@ export type ClientFrame =
   | { type: 'typing'; is_typing: boolean }
   | { type: 'read'; message_ids: Id[] }
   | { type: 'sync'; after_seq: number }
+  /** v1.2 (§8): stop a streaming bot reply for everyone. */
+  | { type: 'cancel'; message_id: Id }
   | { type: 'ping' };
 
 export interface HelloFrame {
@@ -205,6 +220,22 @@ export interface HelloFrame {
 export interface MessageNewFrame {
   type: 'message:new';
   message: Message;
+}
+/** v1.2 (§8): `text` goes at `offset` (UTF-16 code units) of the streaming reply's text. */
+export interface MessageDeltaFrame {
+  type: 'message:delta';
+  conversation_id: Id;
+  message_id: Id;
+  offset: number;
+  text: string;
+}
+/** v1.2 (§8): a streamed reply ended; `text` is its final full text and replaces the client's copy. */
+export interface MessageEndFrame {
+  type: 'message:end';
+  conversation_id: Id;
+  message_id: Id;
+  stream_state: StreamEndState;
+  text: string;
 }
 export interface MessageAckFrame {
   type: 'message:ack';
@@ -251,6 +282,8 @@ export interface ErrorFrame {
 export type ServerFrame =
   | HelloFrame
   | MessageNewFrame
+  | MessageDeltaFrame
+  | MessageEndFrame
   | MessageAckFrame
   | TypingFrame
   | ReadFrame
