@@ -39,6 +39,12 @@ function timeClaims(token: string): { exp: number | null; iat: number | null } |
   }
 }
 
+/** Whether `token` has not passed its `exp` (a token without one is taken as unexpired). */
+function unexpired(token: string): boolean {
+  const exp = timeClaims(token)?.exp;
+  return exp === null || exp === undefined || exp * 1000 > Date.now();
+}
+
 export class TokenManager {
   #options: TokenManagerOptions;
   #inflight: Promise<string> | null = null;
@@ -86,7 +92,7 @@ export class TokenManager {
     if (this.#options.token) return this.#options.token;
     const session = this.#options.credentials.get();
     if (session) {
-      return this.#refreshAt(session.token) <= Date.now() ? this.refresh(session.token) : session.token;
+      return this.#refreshAt(session.token) <= Date.now() ? this.#renewAhead(session.token) : session.token;
     }
     if (this.#options.getToken) return this.#options.getToken();
     return null;
@@ -97,12 +103,16 @@ export class TokenManager {
    * caller whose token was already replaced gets the new one at once.
    */
   refresh(failedToken: string | null): Promise<string> {
+    return this.#renew(failedToken, false);
+  }
+
+  #renew(failedToken: string | null, ahead: boolean): Promise<string> {
     if (this.#expired)
       return Promise.reject(new AuthError('Authentication expired: sign in again', { code: 'auth_expired' }));
     if (this.#inflight) return this.#inflight;
     const current = this.#options.credentials.get()?.token ?? null;
     if (failedToken && current && current !== failedToken) return Promise.resolve(current);
-    this.#inflight = this.#refresh(failedToken).finally(() => {
+    this.#inflight = this.#refresh(failedToken, ahead).finally(() => {
       this.#inflight = null;
     });
     return this.#inflight;
@@ -126,7 +136,21 @@ export class TokenManager {
     this.#unsubscribe();
   }
 
-  async #refresh(failedToken: string | null): Promise<string> {
+  /**
+   * Renews `token` before it expires. A refusal then (a seed backend has no refresh endpoint, a
+   * refresh token revoked elsewhere) does not end a login whose token still works: that token is
+   * used until the server refuses it, and only a refresh after that refusal ends the session.
+   */
+  async #renewAhead(token: string): Promise<string> {
+    try {
+      return await this.#renew(token, true);
+    } catch (error) {
+      if (this.#expired || !unexpired(token)) throw error;
+      return token;
+    }
+  }
+
+  async #refresh(failedToken: string | null, ahead: boolean): Promise<string> {
     const { log } = this.#options;
     const session = this.#options.credentials.get();
     if (session) {
@@ -142,6 +166,11 @@ export class TokenManager {
       } catch (error) {
         const status = error instanceof ParleyError ? error.status : undefined;
         if (isPermanentStatus(status)) {
+          if (ahead && unexpired(session.token)) {
+            log('refresh', 'refused ahead of expiry: the token is used until the server refuses it');
+            this.#noEarlyRefresh = session.token;
+            throw error;
+          }
           throw this.#expire('refresh-failed', error);
         }
         throw error;
@@ -193,7 +222,7 @@ export class TokenManager {
     const wait = Math.max(0, this.#refreshAt(session.token) - Date.now());
     if (wait > 2 ** 31 - 1) return;
     this.#timer = setTimeout(() => {
-      this.refresh(session.token).catch(() => undefined);
+      this.#renewAhead(session.token).catch(() => undefined);
     }, wait);
   }
 }

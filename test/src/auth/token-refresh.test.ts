@@ -163,6 +163,24 @@ describe('auth timing', () => {
     expect(server.requestsTo('/api/auth/refresh')).to.have.length(1);
   });
 
+  it('keeps a login whose renewal ahead of expiry is refused until the token itself is refused', async () => {
+    const server = await startServer({ accessTtlSeconds: 3 });
+    const credentials = memoryCredentials();
+    credentials.set({ ...server.issueTokens('alice'), username: 'alice' });
+    server.revokeRefreshTokens();
+    const expired: unknown[] = [];
+    const client = makeClient(server, { credentials, timing: { refreshSkewMs: 2500 } });
+    client.on('auth-expired', (e) => expired.push(e));
+    await server.waitForRequest((r) => r.path === '/api/auth/refresh' && r.status === 401);
+    expect(await client.getPrompts()).to.have.length(2);
+    expect(client.isAuthenticated()).to.equal(true);
+    expect(expired).to.have.length(0);
+    server.expireAccessTokens();
+    await client.getPrompts().catch(() => undefined);
+    expect(expired).to.have.length(1);
+    expect(client.isAuthenticated()).to.equal(false);
+  });
+
   it('takes a session signed in by another tab after its own expired', async () => {
     const server = await startServer();
     const key = `parley:test:${Date.now()}`;
