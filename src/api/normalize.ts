@@ -71,9 +71,7 @@ function displayName(r: Raw): string {
 export function toParticipant(raw: unknown): Participant {
   const p = raw as Raw;
   return {
-    id: toId(p.id),
-    username: String(p.username ?? ''),
-    display_name: displayName(p),
+    ...toUser(p),
     role: p.role === 'owner' || p.role === 'agent' ? p.role : 'member',
     joined_at: String(p.joined_at ?? ''),
     last_read_at: typeof p.last_read_at === 'string' ? p.last_read_at : null,
