@@ -154,6 +154,10 @@ export function wireClient(options: ChatClientOptions, hooks: ClientHooks): Clie
     logger('poll'),
     random,
   );
+  // One rule for the poller: it runs while the socket is down to HTTP, or whenever the backend is a
+  // seed, whose socket never pushes what was written over REST (so it polls with the socket open too).
+  let inFallback = false;
+  const pollWhileNeeded = (): void => (inFallback || isSeed() ? p.poller.start() : p.poller.stop());
   p.ownTyping = new OwnTyping(
     (isTyping) => {
       const id = ctx.conversationId;
@@ -183,8 +187,7 @@ export function wireClient(options: ChatClientOptions, hooks: ClientHooks): Clie
     onFrame: (frame) => ctx.conversationId && p.sync.handleFrame(ctx.conversationId, frame),
     onOpen: (hello) => {
       if (hello) ctx.user ??= hello.user;
-      // A seed's socket never pushes what was written over REST: poll while following, socket open or not.
-      if (isSeed()) p.poller.start();
+      pollWhileNeeded();
       p.scope.update('identified');
       if (ctx.conversationId) void p.sync.catchUp(ctx.conversationId);
       p.outbox.kick();
@@ -193,7 +196,10 @@ export function wireClient(options: ChatClientOptions, hooks: ClientHooks): Clie
       p.delivery.socketDown();
       p.sync.reset();
     },
-    onFallback: (active) => (active ? p.poller.start() : !isSeed() && p.poller.stop()),
+    onFallback: (active) => {
+      inFallback = active;
+      pollWhileNeeded();
+    },
     onTooBig: () => p.delivery.tooBig(),
     WebSocket: options.WebSocket,
     onNoWebSocket: onError,
