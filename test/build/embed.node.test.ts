@@ -82,7 +82,9 @@ test(
     )
       .first()
       .waitFor({ timeout: 20_000 });
-    assert.equal(await chat('[part="status"]').getAttribute('data-state'), 'open');
+    // The first send creates the conversation over REST; the socket to it opens after that, so the
+    // reply can be on screen while the socket still connects: wait for the strip to say connected.
+    await chat('[part="status"][data-state="open"]').waitFor({ timeout: 20_000 });
     assert.deepEqual(problems, [], 'no console errors (CSP violations included)');
   },
 );
