@@ -60,7 +60,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     wallAt = performance.now();
   } else if (line === 'report') {
     const cpu = process.cpuUsage(cpuAt);
-    const late = (ns: number) => Math.max(0, Math.round(ns / 1e4) / 100 - RESOLUTION_MS);
+    const late = (ns: number) => Math.max(0, Math.round(ns / 1e4 - RESOLUTION_MS * 100) / 100);
     const report: ServerReport = {
       loopDelay: { p50: late(delay.percentile(50)), p99: late(delay.percentile(99)), max: late(delay.max) },
       cpuMs: Math.round((cpu.user + cpu.system) / 1000),

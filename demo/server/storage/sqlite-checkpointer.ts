@@ -23,7 +23,10 @@ const BACKSTOP_PAGES = 10_000;
 export interface CheckpointerOptions {
   /** How often the WAL file's size is looked at, until the worker starts (default 1 s). */
   watchMs?: number;
-  /** WAL bytes on disk that start the worker (default 4 MiB: the traffic of ~140 messages). */
+  /**
+   * WAL bytes on disk that start the worker (default 1 MiB: about 35 single-message commits).
+   * Below SQLite's own checkpoint size (1,000 frames, just under 4 MiB), which caps the file.
+   */
   startBytes?: number;
   /** How often the worker checkpoints (default 200 ms). */
   everyMs?: number;
@@ -77,7 +80,7 @@ export class SqliteCheckpointer {
       (s) => s.size,
       () => 0,
     );
-    if (this.closed || this.worker || size < (this.options.startBytes ?? 4 * 1024 * 1024)) return;
+    if (this.closed || this.worker || size < (this.options.startBytes ?? 1024 * 1024)) return;
     this.start();
   }
 
