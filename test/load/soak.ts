@@ -175,7 +175,7 @@ export async function runSoak(options: SoakOptions): Promise<LoadResult> {
         `its main thread waited ${(measured.runQueueMs / 1000).toFixed(1)} s for a core (run queue) in ${(measured.wallMs / 1000).toFixed(0)} s`,
     );
     notes.push(
-      `this driver (1,000 sockets) used ${Math.round((clientCpu.user + clientCpu.system) / 10 / measured.wallMs)}% of one core; ` +
+      `this driver (${count} sockets) used ${Math.round((clientCpu.user + clientCpu.system) / 10 / measured.wallMs)}% of one core; ` +
         `machine load average (1 min) ${loadAtStart} at the start, ${loadAtEnd} at the end (2 cores, shared)`,
     );
     if (errors.size) notes.push(`errors: ${errors}`);
