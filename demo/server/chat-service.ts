@@ -124,7 +124,7 @@ export class ChatService {
     if (created) {
       this.metrics.messagesStored++;
       input.onStored?.(message);
-      this.fanout.publish({ conversationId, frame: { type: 'message:new', message } });
+      this.fanout.publish({ conversationId, senderId: user.id, frame: { type: 'message:new', message } });
       this.bot?.schedule(message);
     }
     return { message, created };

@@ -11,6 +11,7 @@ import {
   checkAborted,
   launchChromium,
   percentile,
+  runQueueNs,
   sleep,
   startParley,
   startRawWsServer,
@@ -21,7 +22,8 @@ import { errorRow, type Row } from './table.js';
 
 const WARMUP = 50;
 const SAMPLES = 1000;
-const GOAL = '<= 2x raw';
+/** Issue 14: p50 within 2x of the raw echo, p99 within 3x. */
+const GOALS = { p50: { text: '<= 2x raw', max: 2 }, p99: { text: '<= 3x raw', max: 3 } };
 /** Quiet time before every round trip, so neither side's trailing work (store, IndexedDB, the
  * bot's typing frame) lands inside the next sample, the other side's included. */
 const GAP_MS = 5;
@@ -190,31 +192,82 @@ async function browserInterleaved(args: {
   }
 }
 
-function rows(label: string, parley: number[], anchor: number[], note: string): Row[] {
-  return [0.5, 0.99].map((q) => {
+function rows(label: string, parley: number[], anchor: number[], note: string, reported = false): Row[] {
+  return (['p50', 'p99'] as const).map((name) => {
+    const q = name === 'p50' ? 0.5 : 0.99;
     const p = percentile(parley, q);
     const a = percentile(anchor, q);
     return {
-      measure: `send->ack ${q === 0.5 ? 'p50' : 'p99'}, ${label}`,
+      measure: `send->ack ${name}, ${label}`,
       parley: p,
       anchor: a,
       unit: 'ms',
       ratio: p / a,
-      goal: GOAL,
-      met: p / a <= 2,
+      goal: reported ? 'reported' : GOALS[name].text,
+      met: reported ? null : p / a <= GOALS[name].max,
       ...(q === 0.5 ? { note } : {}),
     };
   });
+}
+
+/** One Node round trip with what the machine did meanwhile. */
+interface Sample {
+  ms: number;
+  /** The main thread waited for a core during it (another process had both). */
+  queued: boolean;
+  /** CPU time of this process (client and server together), µs. */
+  cpuUs: number;
+}
+
+async function sampled(trip: () => Promise<number>): Promise<Sample> {
+  const queuedBefore = runQueueNs();
+  const cpuBefore = process.cpuUsage();
+  const ms = await trip();
+  const cpu = process.cpuUsage(cpuBefore);
+  return { ms, queued: runQueueNs() > queuedBefore, cpuUs: cpu.user + cpu.system };
+}
+
+/** Rows that take the machine's load out: the samples never queued for a core, and CPU per round trip. */
+function machineRows(parley: Sample[], echo: Sample[]): Row[] {
+  const calm = (samples: Sample[]) => samples.filter((s) => !s.queued).map((s) => s.ms);
+  const share = (samples: Sample[]) =>
+    `${Math.round((100 * samples.filter((s) => s.queued).length) / samples.length)}%`;
+  const cpu = (samples: Sample[]) => samples.reduce((sum, s) => sum + s.cpuUs, 0) / samples.length;
+  const out: Row[] = [];
+  if (calm(parley).length >= 100 && calm(echo).length >= 100)
+    out.push(
+      ...rows(
+        'Node, samples that never waited for a core',
+        calm(parley),
+        calm(echo),
+        `the samples of the rows above during which this process's main thread never sat on the Linux run queue (/proc/self/task/<pid>/schedstat): machine load removed; waited: Parley ${share(parley)}, anchor ${share(echo)} of samples`,
+        true,
+      ),
+    );
+  out.push({
+    measure: 'send->ack CPU per round trip, Node (client + server)',
+    parley: cpu(parley),
+    anchor: cpu(echo),
+    unit: 'µs',
+    ratio: cpu(parley) / cpu(echo),
+    goal: 'reported',
+    met: null,
+    note: 'process CPU time (user + system) per round trip, client and server together as they share this process; the work itself, whatever the load',
+  });
+  return out;
 }
 
 export const ackRoundtrip: Measure = {
   name: 'ack-roundtrip',
   timeoutMs: 120_000,
   rows: [
-    { measure: 'send->ack p50, ChatClient in Chromium', goal: GOAL },
-    { measure: 'send->ack p99, ChatClient in Chromium', goal: GOAL },
-    { measure: 'send->ack p50, raw protocol client in Node', goal: GOAL },
-    { measure: 'send->ack p99, raw protocol client in Node', goal: GOAL },
+    { measure: 'send->ack p50, ChatClient in Chromium', goal: GOALS.p50.text },
+    { measure: 'send->ack p99, ChatClient in Chromium', goal: GOALS.p99.text },
+    { measure: 'send->ack p50, raw protocol client in Node', goal: GOALS.p50.text },
+    { measure: 'send->ack p99, raw protocol client in Node', goal: GOALS.p99.text },
+    { measure: 'send->ack p50, Node, samples that never waited for a core', goal: 'reported' },
+    { measure: 'send->ack p99, Node, samples that never waited for a core', goal: 'reported' },
+    { measure: 'send->ack CPU per round trip, Node (client + server)', goal: 'reported' },
   ],
   async run(ctx): Promise<Row[]> {
     const echoUrl = await startEcho(ctx);
@@ -231,28 +284,30 @@ export const ackRoundtrip: Measure = {
     const wsUrl = `${server.url.replace(/^http/, 'ws')}/ws/chat/${nodeConversation.id}/?token=${encodeURIComponent(nodeUser.token)}`;
     const parleySocket = await openSocket(ctx, wsUrl, (frame) => frame.type === 'hello');
     const prefix = `ack-${Date.now()}-`;
-    const echoTimes: number[] = [];
-    const parleyTimes: number[] = [];
+    const echoSamples: Sample[] = [];
+    const parleySamples: Sample[] = [];
     for (let n = 0; n < WARMUP + SAMPLES; n++) {
       checkAborted(ctx);
       const frame = JSON.stringify({ type: 'message', text: `bench ack ${n}`, client_id: `${prefix}${n}` });
       await sleep(GAP_MS);
-      const e = await roundTrip(echoSocket, frame, () => true);
+      const e = await sampled(() => roundTrip(echoSocket, frame, () => true));
       await sleep(GAP_MS);
-      const p = await roundTrip(parleySocket, frame, (data) => {
-        const answer = JSON.parse(data) as { type: string; client_id?: string; code?: string };
-        if (answer.type === 'error') throw new Error(`server error frame: ${answer.code}`);
-        return answer.type === 'message:ack' && answer.client_id === `${prefix}${n}`;
-      });
+      const p = await sampled(() =>
+        roundTrip(parleySocket, frame, (data) => {
+          const answer = JSON.parse(data) as { type: string; client_id?: string; code?: string };
+          if (answer.type === 'error') throw new Error(`server error frame: ${answer.code}`);
+          return answer.type === 'message:ack' && answer.client_id === `${prefix}${n}`;
+        }),
+      );
       if (n >= WARMUP) {
-        echoTimes.push(e);
-        parleyTimes.push(p);
+        echoSamples.push(e);
+        parleySamples.push(p);
       }
     }
     const nodeRows = rows(
       'raw protocol client in Node',
-      parleyTimes,
-      echoTimes,
+      parleySamples.map((s) => s.ms),
+      echoSamples.map((s) => s.ms),
       `${SAMPLES} sequential 'message' frames after ${WARMUP} warm-up, alternating with the anchor's, ${GAP_MS} ms quiet before each, timed to the matching message:ack (reference server, SQLite write); anchor = the same frames to a raw ws echo server; bot replies held back`,
     );
 
@@ -287,7 +342,7 @@ export const ackRoundtrip: Measure = {
       ctx.log(`Chromium part failed: ${reason}`);
       out.push(...ackRoundtrip.rows.slice(0, 2).map((r) => errorRow(r.measure, reason, r.goal)));
     }
-    out.push(...nodeRows);
+    out.push(...nodeRows, ...machineRows(parleySamples, echoSamples));
     return out;
   },
 };

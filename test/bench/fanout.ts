@@ -12,6 +12,8 @@ import type { Row } from './table.js';
 export const FANOUT_SOCKETS = 100;
 export const FANOUT_MESSAGES = 1000;
 const ROUND_TIMEOUT_MS = 60_000;
+/** Issue 14: at least 0.8x the raw server's throughput. */
+const FANOUT_GOAL = { text: '>= 0.8x raw throughput', min: 0.8 };
 
 /** The anchor: a bare `ws` broadcast server on 127.0.0.1; closed when the measure ends. */
 async function startRawBroadcast(ctx: BenchContext): Promise<string> {
@@ -148,7 +150,7 @@ export function parleySide(ctx: BenchContext, urls: string[], label: string): Fa
 export const fanout: Measure = {
   name: 'fanout',
   timeoutMs: 180_000,
-  rows: [{ measure: 'fan-out 1,000 msgs -> 100 sockets, wall time', goal: '>= 0.5x raw throughput' }],
+  rows: [{ measure: 'fan-out 1,000 msgs -> 100 sockets, wall time', goal: FANOUT_GOAL.text }],
   async run(ctx): Promise<Row[]> {
     const urls = await parleyFanoutUrls(ctx, { instances: 1 });
     const [raw, parley] = await alternateRounds(ctx, await rawSide(ctx), parleySide(ctx, urls, 'reference server'));
@@ -160,8 +162,8 @@ export const fanout: Measure = {
         anchor: raw.ms,
         unit: 'ms',
         ratio,
-        goal: '>= 0.5x raw throughput',
-        met: ratio >= 0.5,
+        goal: FANOUT_GOAL.text,
+        met: ratio >= FANOUT_GOAL.min,
         note: `ratio = raw time / Parley time (throughput ratio); median of 3 rounds each, alternating with the anchor's, after a 200-message warm-up; one socket sends all 1,000 at once, every one of the 100 sockets (sender included) must receive all; frames per socket during a round: Parley ${parley.framesPerSocket}, raw ${raw.framesPerSocket}; Parley stores each message in SQLite before broadcasting; ${BOT_NOTE}; clients in a worker thread`,
       },
     ];

@@ -72,14 +72,15 @@ async function startBareExpress(ctx: BenchContext): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/user-response/`;
 }
 
-const GOAL = 'reported, ratio';
+/** Issue 14: at least half the requests per second of a bare Express endpoint. */
+const GOAL = '>= 0.5x bare Express';
 
 export const restThroughput: Measure = {
   name: 'rest-throughput',
   timeoutMs: 90_000,
   rows: [
     { measure: 'REST user-response, req/s', goal: GOAL },
-    { measure: 'REST user-response, p99 latency', goal: GOAL },
+    { measure: 'REST user-response, p99 latency', goal: 'reported' },
   ],
   async run(ctx): Promise<Row[]> {
     const anchorUrl = await startBareExpress(ctx);
@@ -122,7 +123,7 @@ export const restThroughput: Measure = {
         unit: 'req/s',
         ratio: parley.rps / anchor.rps,
         goal: GOAL,
-        met: null,
+        met: parley.rps / anchor.rps >= 0.5,
         note: `${note}; ratio = Parley / anchor`,
       },
       {
@@ -131,7 +132,7 @@ export const restThroughput: Measure = {
         anchor: anchor.p99,
         unit: 'ms',
         ratio: parley.p99 / anchor.p99,
-        goal: GOAL,
+        goal: 'reported',
         met: null,
       },
     ];

@@ -3,7 +3,7 @@
  * directories, a Redis of our own, Chromium, and the reference server with bench users.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,19 @@ export function percentile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[rank]!;
+}
+
+/**
+ * Nanoseconds this process's main thread has so far spent ready to run but without a core (the
+ * Linux run queue, `/proc/self/task/<pid>/schedstat`); 0 where that file does not exist. A sample
+ * during which it grew was delayed by the machine's other work, not by the code measured.
+ */
+export function runQueueNs(): number {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[1]) || 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** Throws when the measure's time is up (call it inside loops). */

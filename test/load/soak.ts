@@ -9,11 +9,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import type { ServerFrame } from '../../src/types.js';
 import { type Account, addParticipant, createConversation, login, type Session } from './api.js';
+import type { ServerReport } from './soak-server.js';
 import { type LoadResult, Tally } from './stats.js';
 
 export interface SoakOptions {
@@ -33,17 +35,45 @@ function usage(pid: number): { rssMiB: number; fds: number } {
   return { rssMiB: Math.round(kb / 102.4) / 10, fds: readdirSync(`/proc/${pid}/fd`).length };
 }
 
-async function startServer(users: Account[]): Promise<{ url: string; pid: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/load/soak-server.ts', JSON.stringify(users)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const first = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`soak server exited with ${code}`)));
-  });
-  const { url, pid } = JSON.parse(first) as { url: string; pid: number };
-  return { url, pid, child };
+interface SoakServer {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  /** Asks the server for a line: `mark` starts its measurement, `report` answers with it. */
+  ask(line: 'mark'): void;
+  ask(line: 'report'): Promise<ServerReport>;
 }
+
+/**
+ * Starts `soak-server.ts`. `SOAK_CPU_PROF=<dir>` runs it under `--cpu-prof` (a V8 profile of the
+ * server written to `<dir>` when it stops).
+ */
+async function startServer(users: Account[]): Promise<SoakServer> {
+  const profile = process.env.SOAK_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SOAK_CPU_PROF}`] : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', 'test/load/soak-server.ts', JSON.stringify(users)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const lines = createInterface({ input: child.stdout! });
+  const nextLine = () =>
+    new Promise<string>((resolve, reject) => {
+      lines.once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`soak server exited with ${code}`)));
+    });
+  const { url, pid } = JSON.parse(await nextLine()) as { url: string; pid: number };
+  function ask(line: 'mark'): void;
+  function ask(line: 'report'): Promise<ServerReport>;
+  function ask(line: 'mark' | 'report'): void | Promise<ServerReport> {
+    const answer = line === 'report' ? nextLine().then((text) => JSON.parse(text) as ServerReport) : undefined;
+    child.stdin!.write(`${line}\n`);
+    return answer;
+  }
+  return { url, pid, child, ask };
+}
+
+/** The machine's 1-minute load average, one decimal (the cores are shared with whatever else runs). */
+const load = () => loadavg()[0]!.toFixed(1);
 
 export async function runSoak(options: SoakOptions): Promise<LoadResult> {
   const { sockets: count, conversations, intervalSeconds, durationSeconds, log } = options;
@@ -99,6 +129,9 @@ export async function runSoak(options: SoakOptions): Promise<LoadResult> {
     log(`soak: ${socketsOpen.length} sockets open in ${conversations} conversations; sending for ${durationSeconds} s`);
 
     const atStart = usage(server.pid);
+    const loadAtStart = load();
+    server.ask('mark');
+    const clientCpuAt = process.cpuUsage();
     const start = performance.now();
     const rounds = Math.max(1, Math.floor(durationSeconds / intervalSeconds));
     let atWarm: { rssMiB: number; fds: number } | null = null;
@@ -121,6 +154,9 @@ export async function runSoak(options: SoakOptions): Promise<LoadResult> {
     const drainUntil = performance.now() + DRAIN_MS;
     while ((ackLatencies.length < sentAt.size || seen() < expected) && performance.now() < drainUntil) await sleep(200);
     const atEnd = usage(server.pid);
+    const measured = await server.ask('report');
+    const clientCpu = process.cpuUsage(clientCpuAt);
+    const loadAtEnd = load();
     finished = true;
     for (const ws of socketsOpen) ws.close();
 
@@ -131,6 +167,17 @@ export async function runSoak(options: SoakOptions): Promise<LoadResult> {
     const sorted = [...ackLatencies].sort((a, b) => a - b);
     const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
     notes.push(`send->ack p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms (${sorted.length} acks)`);
+    const { loopDelay } = measured;
+    notes.push(
+      `server event-loop delay p50 ${loopDelay.p50} ms, p99 ${loopDelay.p99} ms, max ${loopDelay.max} ms; ` +
+        `server CPU ${Math.round((measured.cpuMs / measured.wallMs) * 100)}% of one core ` +
+        `(${((measured.cpuMs * 1000) / Math.max(1, sentAt.size)).toFixed(0)} µs per message sent, bot reply and fan-out included); ` +
+        `its main thread waited ${(measured.runQueueMs / 1000).toFixed(1)} s for a core (run queue) in ${(measured.wallMs / 1000).toFixed(0)} s`,
+    );
+    notes.push(
+      `this driver (${count} sockets) used ${Math.round((clientCpu.user + clientCpu.system) / 10 / measured.wallMs)}% of one core; ` +
+        `machine load average (1 min) ${loadAtStart} at the start, ${loadAtEnd} at the end (2 cores, shared)`,
+    );
     if (errors.size) notes.push(`errors: ${errors}`);
     const duplicated = [...deliveries.values()].filter((n) => n > perConversation).length;
     return {

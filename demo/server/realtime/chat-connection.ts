@@ -232,7 +232,10 @@ export class ChatConnection implements HubMember {
         const batch = await ctx.storage.listMessages(this.conversationId, { afterSeq: after, limit: SYNC_MAX + 1 });
         const page = batch.slice(0, SYNC_MAX);
         for (const message of page) this.send({ type: 'message:new', message });
-        return this.send({ type: 'synced', last_seq: page.at(-1)?.seq ?? after, more: batch.length > SYNC_MAX });
+        const last = page.at(-1)?.seq;
+        // What a sync hands over is delivered, as what a broadcast hands over is.
+        if (last !== undefined) ctx.hub.delivered(this.conversationId, this.userId, last);
+        return this.send({ type: 'synced', last_seq: last ?? after, more: batch.length > SYNC_MAX });
       }
       case 'ping':
         return this.send({ type: 'pong' });

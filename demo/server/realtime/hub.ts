@@ -21,6 +21,11 @@ export interface FanoutEvent {
   frame: ServerFrame;
   exceptConnectionId?: string;
   exceptUserId?: Id;
+  /**
+   * The author of a `message:new`'s message. Their own sockets getting it mark nothing delivered
+   * (PROTOCOL §3: delivered means another participant's socket), which spares a write per send.
+   */
+  senderId?: Id;
 }
 
 export class Hub {
@@ -69,6 +74,11 @@ export class Hub {
     return [...this.rooms.values()].flatMap((r) => [...r]);
   }
 
+  /** `userId`'s socket in the conversation now has its messages up to `seq` (a `sync` answered). */
+  delivered(conversationId: Id, userId: Id, seq: number): void {
+    this.onDelivered(conversationId, userId, seq);
+  }
+
   /** Sends the event's frame to every matching local socket. */
   deliver(event: FanoutEvent): void {
     const room = this.rooms.get(event.conversationId);
@@ -81,7 +91,7 @@ export class Hub {
       m.sendRaw(data);
       if (msg) {
         this.metrics.messagesFannedOut++;
-        if (msg.seq !== undefined && !deliveredTo.has(m.userId)) deliveredTo.add(m.userId);
+        if (msg.seq !== undefined && m.userId !== event.senderId) deliveredTo.add(m.userId);
       }
     }
     if (msg?.seq !== undefined) {

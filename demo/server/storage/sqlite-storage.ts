@@ -2,11 +2,13 @@
  * `ChatStorage` on SQLite through better-sqlite3, in WAL mode so several server processes can
  * share one file. Seq numbers come from `chat_conversation.last_seq` bumped inside the same
  * IMMEDIATE transaction as the insert, so they have no gaps even across processes. Messages are
- * written by `SqliteMessageWriter` (group commit).
+ * written by `SqliteMessageWriter` (group commit); WAL checkpoints run off the event loop
+ * (`SqliteCheckpointer`).
  */
 import Database from 'better-sqlite3';
 import type { BotPrompt, Conversation, Id, Message, ParticipantRole } from '../../../src/types.js';
 import { migrate } from './schema.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import {
   DEFAULT_PROMPTS,
   LAST_MESSAGE_SELECT,
@@ -49,6 +51,7 @@ export function openSqliteStorage(file: string, opts: { botName?: string } = {})
 class SqliteStorage implements ChatStorage {
   private readonly db: Database.Database;
   private readonly writer: SqliteMessageWriter;
+  private readonly checkpointer: SqliteCheckpointer;
 
   constructor(
     file: string,
@@ -60,6 +63,7 @@ class SqliteStorage implements ChatStorage {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     migrate(this.db);
+    this.checkpointer = new SqliteCheckpointer(this.db, file);
     this.writer = new SqliteMessageWriter(this.db, (sql) => this.stmt(sql), botName);
     this.db
       .transaction(() => {
@@ -329,6 +333,9 @@ class SqliteStorage implements ChatStorage {
   }
   async close(): Promise<void> {
     if (!this.db.open) return;
+    await this.checkpointer.close();
+    if (!this.db.open) return;
+    // Synchronous from here: no insert can slip in between the last commit and the close.
     this.writer.flush();
     this.db.close();
   }

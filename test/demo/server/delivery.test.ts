@@ -50,3 +50,29 @@ test('a message is sent until it reaches another participant socket, then delive
     await bobSocket.close();
   }
 });
+
+test("a message is not delivered by its sender's own socket; a sync that hands it over delivers it", async () => {
+  const alice = (await login(s.url, 'alice')).token;
+  const carol = (await login(s.url, 'carol')).token;
+  const conv = (await post(s.url, alice, 'hello carol')).conversation_id as string;
+  await call(s.url, 'POST', `/api/chat/conversations/${conv}/participants/`, {
+    token: alice,
+    body: { username: 'carol' },
+  });
+  await post(s.url, carol, 'carol wrote while alice was away', { conversation_id: conv });
+
+  const aliceSocket = await TestSocket.open(s.url, conv, `token=${alice}`);
+  try {
+    // Alice's socket gets her own message back, not carol's: carol's stays sent.
+    aliceSocket.send({ type: 'message', text: 'alice is back', client_id: 'alice-back' });
+    await aliceSocket.next('message:new', (f) => f.message.client_id === 'alice-back');
+    await aliceSocket.flush();
+    assert.equal(await statusOf(carol, conv, 'carol wrote while alice was away'), 'sent');
+
+    aliceSocket.send({ type: 'sync', after_seq: 0 });
+    await aliceSocket.next('synced');
+    await eventuallyStatus(carol, conv, 'carol wrote while alice was away', 'delivered');
+  } finally {
+    await aliceSocket.close();
+  }
+});
