@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ERROR_NOTE, TIMEOUT_NOTE } from '../../../demo/server/bot/generate.js';
 import { DEFAULT_SYSTEM_PROMPT } from '../../../demo/server/bot/openai-bot.js';
-import { botFromEnv } from '../../../demo/server/bot/providers.js';
+import { botFromEnv, botTimeoutFromEnv } from '../../../demo/server/bot/providers.js';
 import type { Message } from '../../../src/types.js';
 import { TestSocket, call, login, post, startServer, type TestServer } from './helpers.js';
 import { startScriptedLlm, type ScriptedLlm } from './scripted-llm.js';
@@ -143,9 +143,12 @@ describe('the openai provider', () => {
     }
   });
 
-  test('BOT_PROVIDER picks the bot: rules by default, openai needs LLM_MODEL, anything else is a clear error', () => {
+  test('BOT_PROVIDER picks the bot: rules by default, openai needs LLM_MODEL, anything else is a clear error; LLM_TIMEOUT_MS is checked', () => {
     assert.equal(botFromEnv({}).constructor.name, 'RuleBot');
     assert.throws(() => botFromEnv({ BOT_PROVIDER: 'openai' }), /LLM_MODEL/);
     assert.throws(() => botFromEnv({ BOT_PROVIDER: 'gpt' }), /BOT_PROVIDER must be one of rules, openai/);
+    assert.equal(botTimeoutFromEnv({ LLM_TIMEOUT_MS: '5000' }), 5000);
+    assert.equal(botTimeoutFromEnv({}), undefined);
+    assert.throws(() => botTimeoutFromEnv({ LLM_TIMEOUT_MS: 'soon' }), /LLM_TIMEOUT_MS must be a positive number/);
   });
 });
