@@ -34,6 +34,7 @@ export function makeMessage(partial: Partial<ChatMessage> & { text: string }): C
     createdAt: new Date(Date.UTC(2026, 10, 25, 10, 0, 0) + n * 1000).toISOString(),
     own: false,
     ...partial,
+    streamState: partial.streamState ?? null,
   };
 }
 
