@@ -165,15 +165,15 @@ export function wireClient(options: ChatClientOptions, hooks: ClientHooks): Clie
     onError,
     syncTimeoutMs: timing.ackTimeoutMs,
   });
-  // In fallback a streaming reply still grows: each poll also fetches it, and polls come faster meanwhile.
-  const streamingHere = (): boolean => !!ctx.conversationId && p.streams.streaming(ctx.conversationId).length > 0;
+  // In fallback a streaming reply still grows: each poll also fetches it, and polls come faster while one
+  // streams or is awaited.
+  const replyBusy = (): boolean => !!ctx.conversationId && p.streams.busy(ctx.conversationId);
   p.poller = new Poller(
     async () => {
       const id = ctx.conversationId;
       if (id) await Promise.all([p.sync.fetchNew(id), p.streams.poll(id)]);
     },
-    () =>
-      isSeed() ? timing.seedPollMs : streamingHere() ? Math.min(timing.streamPollMs, timing.pollMs) : timing.pollMs,
+    () => (isSeed() ? timing.seedPollMs : replyBusy() ? Math.min(timing.streamPollMs, timing.pollMs) : timing.pollMs),
     logger('poll'),
     random,
   );

@@ -15,9 +15,9 @@ export interface Timing {
   /** Polling interval in fallback. */
   pollMs: number;
   /**
-   * Polling interval in fallback while a bot reply of the followed conversation streams: each poll
-   * also fetches every streaming reply with `GET` (PROTOCOL §8: at least once a second; the
-   * interval is jittered by a quarter either way).
+   * Polling interval in fallback while a bot reply of the followed conversation streams (or is
+   * awaited: the newest message is a recent user message): each poll also fetches every streaming
+   * reply with `GET` (PROTOCOL §8: at least once a second; jittered by a quarter either way).
    */
   streamPollMs: number;
   /**

@@ -44,6 +44,9 @@ interface Piece {
   text: string;
 }
 
+/** A user message younger than this (by the clocks of both sides) is taken as still awaiting its bot reply. */
+const REPLY_EXPECTED_MS = 30_000;
+
 /** Deltas kept per reply while a gap is being filled (older ones are dropped: the `GET` covers them). */
 const MAX_WAITING = 200;
 
@@ -105,6 +108,17 @@ export class ReplyStreams {
   /** The replies of a conversation still held as streaming. */
   streaming(conversationId: Id): ChatMessage[] {
     return this.#deps.list(conversationId).filter((m) => m.streamState === 'streaming' && m.id !== null);
+  }
+
+  /**
+   * Whether a bot reply of the conversation is being written or about to be: one is held as
+   * streaming, or the newest message is a user message of the last 30 s (the reference bot answers
+   * every user message). HTTP fallback polls faster meanwhile, so the reply shows and grows.
+   */
+  busy(conversationId: Id): boolean {
+    if (this.streaming(conversationId).length > 0) return true;
+    const newest = this.#deps.list(conversationId).at(-1);
+    return newest?.type === 'user' && Math.abs(Date.now() - Date.parse(newest.createdAt)) < REPLY_EXPECTED_MS;
   }
 
   /** Fetches one message with `GET` (one request per message at a time; failures are logged). */

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Page } from 'playwright-core';
+import type { Page, WebSocketRoute } from 'playwright-core';
 import { clientView, openPage, openPanel, part, sendText, signIn } from './support/browser.js';
 import { eventually } from './support/eventually.js';
 import { useServerAndBrowser } from './support/scenario.js';
@@ -25,7 +25,11 @@ import {
 const scenario = useServerAndBrowser({ botWordsPerSecond: 5 });
 
 async function conversationOf(page: Page): Promise<string> {
-  const view = await eventually('the tab to have a conversation', () => clientView(page), (v) => !!v.conversationId);
+  const view = await eventually(
+    'the tab to have a conversation',
+    () => clientView(page),
+    (v) => !!v.conversationId,
+  );
   return view.conversationId!;
 }
 
@@ -198,3 +202,47 @@ test('Stop in one tab stops the reply in another tab of the same user', { timeou
     await context.close();
   }
 });
+
+test(
+  'a reply that ends while the socket is cut is shown ended after the reconnect, fetched since the sync does not bring it',
+  { timeout: 120_000 },
+  async () => {
+    const context = await scenario.browser.newContext();
+    await allowNamedFunctions(context);
+    // Frames from the server reach the page unless the line is cut: then they are lost, as on a
+    // dead connection, until the test closes the socket and the client reconnects.
+    let cut = false;
+    const open = new Set<WebSocketRoute>();
+    await context.routeWebSocket(/\/ws\/chat\//, (ws: WebSocketRoute) => {
+      open.add(ws);
+      const server = ws.connectToServer();
+      server.onMessage((frame) => {
+        if (!cut) ws.send(frame);
+      });
+    });
+    try {
+      const page = await openPage(context, scenario.server.url);
+      await signIn(page, 'alice', 'alice123');
+      await sendText(page, LONG_QUESTION);
+      await replyStarted(page, 10);
+      const conversationId = await conversationOf(page);
+      cut = true;
+      await eventually(
+        'the server to finish the reply while the page hears nothing',
+        () => storedReply(scenario.server.url, 'alice', 'alice123', conversationId),
+        (m) => m.stream_state === 'complete',
+        { timeout: 60_000 },
+      );
+      assert.equal((await lastBotBubble(page))?.stream, 'streaming', 'the page still holds the reply as streaming');
+      cut = false;
+      for (const ws of open) void ws.close({ code: 1006, reason: 'cut by the test' });
+      open.clear();
+      const ended = await replyEnded(page, 'complete', 30_000);
+      const stored = await storedReply(scenario.server.url, 'alice', 'alice123', conversationId);
+      assert.equal(ended?.text, stored.text);
+      assert.equal((await clientView(page)).transport, 'websocket', 'caught up over the socket, not by falling back');
+    } finally {
+      await context.close();
+    }
+  },
+);

@@ -208,4 +208,24 @@ describe('streamed replies in the store', () => {
     await t.streams.cancel('11');
     expect(t.frames).to.deep.equal([]);
   });
+
+  it('counts a conversation busy while a reply streams or a recent user message awaits its reply', () => {
+    const t = setup();
+    expect(t.streams.busy('5')).to.equal(false);
+    const now = new Date().toISOString();
+    t.store.ingest([{ ...reply({ id: '9', text: 'question', stream_state: null }), type: 'user', created_at: now }]);
+    expect(t.streams.busy('5')).to.equal(true);
+    t.store.ingest([reply({ id: '10', text: '' })]);
+    expect(t.streams.busy('5')).to.equal(true);
+    t.end('complete', 'answer');
+    expect(t.streams.busy('5')).to.equal(false);
+    t.store.ingest([
+      {
+        ...reply({ id: '11', text: 'old question', stream_state: null }),
+        type: 'user',
+        created_at: '2026-01-01T00:00:00Z',
+      },
+    ]);
+    expect(t.streams.busy('5')).to.equal(false);
+  });
 });
