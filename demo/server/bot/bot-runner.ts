@@ -1,8 +1,11 @@
 /**
  * Runs the bot: every user message gets exactly one reply after `delayMs`, streamed (PROTOCOL
  * §8): stored `streaming` with its seq when it starts and sent as `message:new`, grown by
- * `message:delta` frames and in the database (`reply-stream.ts`), ended by `message:end`. Replies
- * in one conversation are written one after another, each seeing the ones before as context.
+ * `message:delta` frames and in the database (`reply-stream.ts`), ended by `message:end`.
+ *
+ * Decision: replies to different messages stream side by side, even in one conversation (a burst
+ * of questions is answered at once, never queued behind a slow provider); each sees as context
+ * the conversation up to its question, without replies still being written.
  *
  * `typing` as user `bot` says replies are pending: `true` when the bot takes on a conversation
  * (refreshed every few seconds while a burst keeps it busy, as clients expire typing after about
@@ -63,8 +66,8 @@ export class BotRunner {
   private readonly jobs = new Map<string, Job>();
   /** The replies this instance is streaming, by reply id. */
   private readonly active = new Map<Id, ReplyStream>();
-  /** Per conversation: the reply being written, which the next one waits for. */
-  private readonly lanes = new Map<Id, Promise<unknown>>();
+  /** Replies being written (settled promises): a graceful shutdown waits for them. */
+  private readonly running = new Set<Promise<void>>();
   /** Per conversation: replies pending and when `typing: true` was last said. */
   private readonly busy = new Map<string, { pending: number; saidAt: number }>();
   /** Timers of failed replies waiting to be tried again. */
@@ -102,7 +105,7 @@ export class BotRunner {
     const job: Job = {
       timer: null,
       start,
-      done: started.then(() => this.inLane(message.conversation_id, () => this.write(message, untype))),
+      done: started.then(() => this.track(this.write(message, untype))),
     };
     job.timer = setTimeout(start, attempt === 0 ? this.options.delayMs : 0);
     this.jobs.set(message.id, job);
@@ -134,19 +137,15 @@ export class BotRunner {
     this.retries.add(timer);
   }
 
-  /** Runs `fn` once the conversation's previous reply is written. */
-  private inLane<T>(conversationId: Id, fn: () => Promise<T>): Promise<T> {
-    const previous = this.lanes.get(conversationId) ?? Promise.resolve();
-    const next = previous.then(fn, fn);
-    const settled = next.then(
+  /** Counts `work` as running until it settles (a graceful shutdown waits for it). */
+  private track<T>(work: Promise<T>): Promise<T> {
+    const settled = work.then(
       () => undefined,
       () => undefined,
     );
-    this.lanes.set(conversationId, settled);
-    void settled.then(() => {
-      if (this.lanes.get(conversationId) === settled) this.lanes.delete(conversationId);
-    });
-    return next;
+    this.running.add(settled);
+    void settled.then(() => this.running.delete(settled));
+    return work;
   }
 
   /**
@@ -159,7 +158,7 @@ export class BotRunner {
     const job = this.jobs.get(message.id);
     if (job) return job.done;
     if (stored) return this.endOf(stored.id);
-    return this.inLane(message.conversation_id, () => this.write(message));
+    return this.track(this.write(message));
   }
 
   /** Waits until the reply ends (here or on any instance) and returns it ended. */
@@ -239,13 +238,15 @@ export class BotRunner {
   continueReply(reply: Message, question: Message | null): Promise<Message> {
     if (!question)
       return this.storage.endReply(reply.id, { state: 'failed', owner: this.owner }).then((m) => m ?? reply);
-    return this.inLane(reply.conversation_id, async () => {
-      const result = await this.stream(reply, question);
-      if (result.outcome !== 'diverged') return this.settled(reply, result);
-      const failed = await this.storage.endReply(reply.id, { state: 'failed', owner: this.owner, detach: true });
-      if (failed) this.publishEnd(failed);
-      return this.write(question);
-    });
+    return this.track(
+      (async () => {
+        const result = await this.stream(reply, question);
+        if (result.outcome !== 'diverged') return this.settled(reply, result);
+        const failed = await this.storage.endReply(reply.id, { state: 'failed', owner: this.owner, detach: true });
+        if (failed) this.publishEnd(failed);
+        return this.write(question);
+      })(),
+    );
   }
 
   /**
@@ -259,7 +260,7 @@ export class BotRunner {
     this.retries.clear();
     for (const j of this.jobs.values()) if (j.timer) clearTimeout(j.timer);
     for (const stream of this.active.values()) stream.abort('shutdown');
-    await Promise.allSettled([...this.lanes.values()]);
+    await Promise.allSettled([...this.running]);
   }
 
   /** Starts the reply to `message` (stored `streaming`, sent as `message:new`) and streams it to its end. */

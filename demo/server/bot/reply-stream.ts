@@ -16,7 +16,7 @@ import type { ChatStorage } from '../storage/storage.js';
 /** At most one `message:delta` per reply this often (20 a second). */
 export const DELTA_EVERY_MS = 50;
 /** The text so far is stored at least this often while it grows (§8 asks for 250 ms). */
-export const STORE_EVERY_MS = 200;
+export const STORE_EVERY_MS = 150;
 /** A writer with nothing new still stores a beat this often, so it is not taken for dead. */
 export const BEAT_EVERY_MS = 1000;
 

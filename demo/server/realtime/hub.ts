@@ -74,7 +74,7 @@ export class Hub {
 
   /** Sends the event's frame to every matching local socket. */
   deliver(event: FanoutEvent): void {
-    this.live.observe(event.frame);
+    if (!this.live.observe(event.frame)) return;
     const room = this.rooms.get(event.conversationId);
     if (!room) return;
     const msg = event.frame.type === 'message:new' ? event.frame.message : null;

@@ -9,29 +9,42 @@ import type { Id, Message, ServerFrame } from '../../../src/types.js';
 
 /** Replies followed at most (a writer that died never sends its end; the oldest are dropped). */
 const MAX_REPLIES = 10_000;
+/** Ended replies remembered (their late deltas dropped); the oldest are forgotten. */
+const MAX_ENDED = 10_000;
 
 export class LiveReplies {
   private readonly texts = new Map<Id, string>();
+  /** Replies that ended lately: a delta of theirs still on its way from another instance is dropped. */
+  private readonly ended = new Set<Id>();
   private readonly endListeners = new Set<(messageId: Id) => void>();
 
-  /** Follows a frame on its way to the sockets (every fan-out event passes here). */
-  observe(frame: ServerFrame): void {
+  /**
+   * Follows a frame on its way to the sockets (every fan-out event passes here). False for a
+   * frame the sockets must not get: a delta of a reply that already ended (a stop made on one
+   * instance crossing the writer's last delta from another), as ended replies never change.
+   */
+  observe(frame: ServerFrame): boolean {
     switch (frame.type) {
       case 'message:new':
         if (frame.message.stream_state === 'streaming') this.set(frame.message.id, frame.message.text);
-        return;
+        return true;
       case 'message:delta': {
+        if (this.ended.has(frame.message_id)) return false;
         const text = this.texts.get(frame.message_id);
         // Unknown (followed since after its start) or a gap: leave it to the database.
-        if (text === undefined || frame.offset > text.length) return;
+        if (text === undefined || frame.offset > text.length) return true;
         if (frame.offset + frame.text.length > text.length)
           this.texts.set(frame.message_id, text.slice(0, frame.offset) + frame.text);
-        return;
+        return true;
       }
       case 'message:end':
         this.texts.delete(frame.message_id);
+        if (this.ended.size >= MAX_ENDED) this.ended.delete(this.ended.values().next().value!);
+        this.ended.add(frame.message_id);
         for (const listener of this.endListeners) listener(frame.message_id);
-        return;
+        return true;
+      default:
+        return true;
     }
   }
 
