@@ -154,6 +154,8 @@ export const streaming: Measure = {
     { measure: ROWS.cpu, goal: 'reported' },
   ],
   async run(ctx): Promise<Row[]> {
+    const t0 = Date.now();
+    const phase = (what: string) => ctx.log(`${what} at +${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const common = { BENCH_USERS: String(SOCKETS), BENCH_TOKENS_PER_SEC: String(TOKENS_PER_SEC) };
     // The plain fan-out: user messages only (the bot held back past the measure).
     const plainServer = await startServerProcess(ctx, {
@@ -161,7 +163,9 @@ export const streaming: Measure = {
       BENCH_DATA_DIR: tempDir(ctx, 'plain'),
       BENCH_BOT_DELAY_MS: String(BOT_HELD_BACK_MS),
     });
+    phase('plain server up');
     const plain = await room(ctx, plainServer.url);
+    phase('plain room ready');
     await sleep(500);
     let cpu = cpuSeconds(plainServer.pid);
     // Each socket counts its own message:new frames.
@@ -181,6 +185,7 @@ export const streaming: Measure = {
     await plainDone;
     const plainCpu = cpuSeconds(plainServer.pid) - cpu;
     const plainDeliveries = PLAIN_MESSAGES * SOCKETS;
+    phase('plain fan-out done');
 
     // The streamed reply.
     const streamServer = await startServerProcess(ctx, {
@@ -189,7 +194,9 @@ export const streaming: Measure = {
       BENCH_TOKENS: String(TOKENS),
       BENCH_BOT_DELAY_MS: '0',
     });
+    phase('stream server up');
     const chat = await room(ctx, streamServer.url);
+    phase('stream room ready');
     await sleep(500);
     const started = chat.all((f) => f.type === 'message:new' && f.message?.type === 'bot');
     const ended = chat.all((f) => f.type === 'message:end');
