@@ -238,6 +238,9 @@ export class BotRunner {
   continueReply(reply: Message, question: Message | null): Promise<Message> {
     if (!question)
       return this.storage.endReply(reply.id, { state: 'failed', owner: this.owner }).then((m) => m ?? reply);
+    // Said again, so every instance follows the reply from its stored text (a `sync` or `GET`
+    // then answers the text the next delta continues); a client holding more keeps its copy.
+    this.fanout.publish({ conversationId: reply.conversation_id, frame: { type: 'message:new', message: reply } });
     return this.track(
       (async () => {
         const result = await this.stream(reply, question);

@@ -130,12 +130,26 @@ test('a graceful shutdown in the middle of a reply leaves it streaming, and the 
   assert.ok(left.text.length >= 30 && HELP.startsWith(left.text));
 
   const second = await startServer({ dataDir: dir, botDelayMs: 0, botWordsPerSecond: 12 }, true);
+  const [x, y] = [0, 1].map(() => TestSocket.open(second.url, conversation_id, `token=${token}`));
   try {
+    // A socket that joins while the continued reply grows is caught up to what was already sent.
+    const first = await x!;
+    const delta = await first.next('message:delta', (f) => f.message_id === start.id);
+    const late = await y!;
+    late.send({ type: 'sync', after_seq: start.seq });
+    const caught = await late.next('message:new', (f) => f.message.id === start.id);
+    if (caught.message.stream_state === 'streaming') {
+      const sent = delta.offset + delta.text.length;
+      assert.ok(caught.message.text.length >= sent, 'the catch-up has the text already sent');
+      await late.next('message:end', (f) => f.message_id === start.id);
+    }
     const reply = await ended(second.url, token, start.id);
     assert.equal(reply.stream_state, 'complete');
     assert.equal(reply.text, HELP);
+    assert.equal(textSeen(late, start.id), HELP, 'no gap, nothing twice');
     assert.equal((await botReplies(second.url, token, conversation_id)).length, 1);
   } finally {
+    await Promise.all([x, y].map(async (sock) => (await sock)?.close()));
     await second.close();
   }
 });
