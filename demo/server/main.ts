@@ -8,7 +8,7 @@
  */
 import { resolve } from 'node:path';
 import { createServer } from './app.js';
-import { botFromEnv } from './bot/providers.js';
+import { botFromEnv, botTimeoutFromEnv, describeBot } from './bot/providers.js';
 import { DEMO_USERS } from './options.js';
 
 const env = process.env;
@@ -27,7 +27,7 @@ const server = await createServer({
   demoUsers: env.PARLEY_DEMO_USERS !== '0',
   logLevel: env.LOG_LEVEL ?? 'info',
   bot: botFromEnv(env),
-  botTimeoutMs: env.LLM_TIMEOUT_MS ? Number(env.LLM_TIMEOUT_MS) : undefined,
+  botTimeoutMs: botTimeoutFromEnv(env),
 });
 
 const publicUrl = `http://localhost:${server.port}`;
@@ -38,6 +38,7 @@ console.log(
     `Parley reference server: ${publicUrl}`,
     `  chat test page: ${publicUrl}/chat-test`,
     `  API:            ${publicUrl}/api/  ·  socket: ws://localhost:${server.port}/ws/chat/<id>/`,
+    `  bot:            ${describeBot(env)}`,
     ...(demo.length ? ['  demo accounts:  ' + demo.map((u) => `${u.username} / ${u.password}`).join(', ')] : []),
     '',
   ].join('\n'),

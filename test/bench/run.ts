@@ -20,6 +20,7 @@ import { outboxFlush } from './outbox-flush.js';
 import { postgres } from './postgres.js';
 import { restThroughput } from './rest-throughput.js';
 import { streamReply } from './stream-reply.js';
+import { streaming } from './streaming.js';
 import { ROOT, type BenchContext, type Measure } from './support.js';
 import { errorRow, formatTable, writeResults, type Row } from './table.js';
 
@@ -38,6 +39,7 @@ const measures: Measure[] = [
   outboxFlush,
   longConversation,
   streamReply,
+  streaming,
 ];
 
 function newestMtime(dir: string): number {

@@ -307,6 +307,8 @@ export class BotRunner {
       return await generate(this.bot, stream, { message: question, user, history }, this.log);
     } finally {
       this.active.delete(reply.id);
+      // Failed without an end (the database down): left to `ReplyRecovery` once it is stale.
+      if (!stream.ended) stream.drop();
     }
   }
 

@@ -21,6 +21,11 @@ export interface BotInput {
    * is shutting down. A bot passes it to its HTTP requests and stops yielding.
    */
   signal: AbortSignal;
+  /**
+   * Continuing a reply a restart cut (§8): the text already stored. The bot answers from the
+   * start as always; it may write this much without pacing (the reader has it already).
+   */
+  continuing?: string;
 }
 
 /** Writes replies. `reply` yields the reply's text in chunks, in order; an error fails the reply. */
@@ -110,9 +115,13 @@ export class RuleBot implements Bot {
   async *reply(input: BotInput): AsyncIterable<string> {
     const words = this.answer(input).match(/\s*\S+/gu) ?? [];
     const gap = this.wordsPerSecond > 0 && Number.isFinite(this.wordsPerSecond) ? 1000 / this.wordsPerSecond : 0;
+    let written = 0;
     for (const [i, word] of words.entries()) {
-      if (i > 0 && gap > 0) await sleep(gap, input.signal);
+      // What a reader already has (a continued reply) comes at once; the rest is typed out.
+      const known = written + word.length <= (input.continuing?.length ?? 0);
+      if (i > 0 && gap > 0 && !known) await sleep(gap, input.signal);
       input.signal.throwIfAborted();
+      written += word.length;
       yield word;
     }
   }

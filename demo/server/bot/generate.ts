@@ -51,7 +51,7 @@ export async function generate(
       signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
     });
     aborted.catch(() => undefined);
-    const chunks = bot.reply({ ...input, signal })[Symbol.asyncIterator]();
+    const chunks = bot.reply({ ...input, signal, ...(stored ? { continuing: stored } : {}) })[Symbol.asyncIterator]();
     try {
       for (;;) {
         const next = await Promise.race([chunks.next(), aborted]);
@@ -63,6 +63,7 @@ export async function generate(
           continue;
         }
         generated += chunk;
+        stream.alive();
         if (generated.length <= stored.length) {
           if (!stored.startsWith(generated)) return diverged(stream);
           continue;

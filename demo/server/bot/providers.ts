@@ -30,3 +30,19 @@ export function botFromEnv(env: Record<string, string | undefined>): Bot {
   }
   throw new Error(`BOT_PROVIDER must be one of ${BOT_PROVIDERS.join(', ')} (got "${provider}")`);
 }
+
+/** `LLM_TIMEOUT_MS` in ms (undefined: the default); throws on anything but a positive number. */
+export function botTimeoutFromEnv(env: Record<string, string | undefined>): number | undefined {
+  const raw = env.LLM_TIMEOUT_MS?.trim();
+  if (!raw) return undefined;
+  const ms = Number(raw);
+  if (!Number.isFinite(ms) || ms <= 0) throw new Error(`LLM_TIMEOUT_MS must be a positive number of ms (got "${raw}")`);
+  return ms;
+}
+
+/** One line for the start-up banner: which bot answers. */
+export function describeBot(env: Record<string, string | undefined>): string {
+  const provider = (env.BOT_PROVIDER || 'rules').trim().toLowerCase();
+  if (provider !== 'openai') return 'rule-based (BOT_PROVIDER=rules)';
+  return `${env.LLM_MODEL?.trim()} at ${env.LLM_BASE_URL?.trim() || 'https://api.openai.com/v1'} (BOT_PROVIDER=openai)`;
+}

@@ -170,6 +170,11 @@ export class ReplyStream {
     this.deltaTimer = this.idleTimer = null;
   }
 
+  /** The provider sent something not appended (a continued reply's known text): it is alive. */
+  alive(): void {
+    if (!this.over) this.touch();
+  }
+
   /** A chunk came: the provider is alive; it has `idleTimeoutMs` for the next. */
   private touch(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ERROR_NOTE, TIMEOUT_NOTE } from '../../../demo/server/bot/generate.js';
 import { DEFAULT_SYSTEM_PROMPT } from '../../../demo/server/bot/openai-bot.js';
-import { botFromEnv } from '../../../demo/server/bot/providers.js';
+import { botFromEnv, botTimeoutFromEnv } from '../../../demo/server/bot/providers.js';
 import type { Message } from '../../../src/types.js';
 import { TestSocket, call, login, post, startServer, type TestServer } from './helpers.js';
 import { startScriptedLlm, type ScriptedLlm } from './scripted-llm.js';
@@ -42,6 +42,16 @@ describe('the openai provider', () => {
     return sock.botReply((m) => m.type === 'bot' && +m.id > +message_id);
   }
 
+  /** Asks `text` in a new conversation and resolves to the reply as its socket ended up holding it. */
+  async function replyTo(text: string): Promise<Message> {
+    const { conv, sock } = await chat();
+    try {
+      return await ask(sock, conv, text);
+    } finally {
+      await sock.close();
+    }
+  }
+
   test("streams the endpoint's chunks into the reply, with the conversation's recent messages as context", async () => {
     const { conv, sock } = await chat();
     try {
@@ -67,51 +77,31 @@ describe('the openai provider', () => {
   });
 
   test('a provider that stalls ends the reply failed after the timeout, keeping its text with a short human note, and its request is closed', async () => {
-    const { conv, sock } = await chat();
-    try {
-      const reply = await ask(sock, conv, 'stall');
-      assert.equal(reply.stream_state, 'failed');
-      assert.equal(reply.text, `Let me think\n\n${TIMEOUT_NOTE}`);
-      await llm.requests.at(-1)!.closed;
-      assert.equal(llm.requests.at(-1)!.closedEarly, true);
-    } finally {
-      await sock.close();
-    }
+    const reply = await replyTo('stall');
+    assert.equal(reply.stream_state, 'failed');
+    assert.equal(reply.text, `Let me think\n\n${TIMEOUT_NOTE}`);
+    await llm.requests.at(-1)!.closed;
+    assert.equal(llm.requests.at(-1)!.closedEarly, true);
   });
 
   test('a provider that errors mid-stream ends the reply failed: the partial text is kept, followed by a short human note', async () => {
-    const { conv, sock } = await chat();
-    try {
-      const reply = await ask(sock, conv, 'error');
-      assert.equal(reply.stream_state, 'failed');
-      assert.equal(reply.text, `Partial answer\n\n${ERROR_NOTE}`);
-      const stored = (await call(s.url, 'GET', `/api/chat/messages/${reply.id}/`, { token: alice })).body;
-      assert.deepEqual([stored.stream_state, stored.text], ['failed', reply.text]);
-    } finally {
-      await sock.close();
-    }
+    const reply = await replyTo('error');
+    assert.equal(reply.stream_state, 'failed');
+    assert.equal(reply.text, `Partial answer\n\n${ERROR_NOTE}`);
+    const stored = (await call(s.url, 'GET', `/api/chat/messages/${reply.id}/`, { token: alice })).body;
+    assert.deepEqual([stored.stream_state, stored.text], ['failed', reply.text]);
   });
 
   test('a provider answering HTTP 500 fails the reply with the short human note alone', async () => {
-    const { conv, sock } = await chat();
-    try {
-      const reply = await ask(sock, conv, 'http 500');
-      assert.equal(reply.stream_state, 'failed');
-      assert.equal(reply.text, ERROR_NOTE);
-    } finally {
-      await sock.close();
-    }
+    const reply = await replyTo('http 500');
+    assert.equal(reply.stream_state, 'failed');
+    assert.equal(reply.text, ERROR_NOTE);
   });
 
   test('a provider slow to start (within the timeout) still completes the reply', async () => {
-    const { conv, sock } = await chat();
-    try {
-      const reply = await ask(sock, conv, 'slow start');
-      assert.equal(reply.stream_state, 'complete');
-      assert.equal(reply.text, 'Hello, world!');
-    } finally {
-      await sock.close();
-    }
+    const reply = await replyTo('slow start');
+    assert.equal(reply.stream_state, 'complete');
+    assert.equal(reply.text, 'Hello, world!');
   });
 
   test("stopping a reply closes the provider's HTTP request, and a stalled conversation never blocks another", async () => {
@@ -124,10 +114,7 @@ describe('the openai provider', () => {
         return forever.sock.next('message:delta', (f) => f.text.includes('more'));
       });
       // While "stall" hangs, another conversation is answered in full.
-      const other = await chat();
-      const answered = await ask(other.sock, other.conv, 'Hi');
-      assert.equal(answered.text, 'Hello, world!');
-      await other.sock.close();
+      assert.equal((await replyTo('Hi')).text, 'Hello, world!');
       const request = llm.requests.find((r) => r.body.messages.at(-1)?.content === 'forever')!;
       const r = await call(s.url, 'POST', `/api/chat/messages/${start.message_id}/cancel/`, { token: alice });
       assert.equal(r.status, 200);
@@ -143,9 +130,12 @@ describe('the openai provider', () => {
     }
   });
 
-  test('BOT_PROVIDER picks the bot: rules by default, openai needs LLM_MODEL, anything else is a clear error', () => {
+  test('BOT_PROVIDER picks the bot: rules by default, openai needs LLM_MODEL, anything else is a clear error; LLM_TIMEOUT_MS is checked', () => {
     assert.equal(botFromEnv({}).constructor.name, 'RuleBot');
     assert.throws(() => botFromEnv({ BOT_PROVIDER: 'openai' }), /LLM_MODEL/);
     assert.throws(() => botFromEnv({ BOT_PROVIDER: 'gpt' }), /BOT_PROVIDER must be one of rules, openai/);
+    assert.equal(botTimeoutFromEnv({ LLM_TIMEOUT_MS: '5000' }), 5000);
+    assert.equal(botTimeoutFromEnv({}), undefined);
+    assert.throws(() => botTimeoutFromEnv({ LLM_TIMEOUT_MS: 'soon' }), /LLM_TIMEOUT_MS must be a positive number/);
   });
 });

@@ -63,16 +63,25 @@ export function replyFrames(sock: TestSocket, messageId: string) {
 
 /**
  * Applies a reply's frames as PROTOCOL §8 tells a client to (start, append at offset, drop
- * overlap, end replaces) and throws on a gap: the text a user would have seen grow.
+ * overlap, end replaces) and throws on a gap: the text a user would have seen grow. Deltas that
+ * come before the socket holds the reply at all (a socket that opened while it streamed, before
+ * its `sync` answered) are skipped: the catch-up brings the reply with that text.
  */
 export function textSeen(sock: TestSocket, messageId: string): string {
   let text = '';
+  let held = false;
   for (const f of replyFrames(sock, messageId).all) {
-    if (f.type === 'message:new') text = f.message.text.length >= text.length ? f.message.text : text;
-    else if (f.type === 'message:delta') {
+    if (f.type === 'message:new') {
+      held = true;
+      text = f.message.text.length >= text.length ? f.message.text : text;
+    } else if (f.type === 'message:delta') {
+      if (!held) continue;
       if (f.offset > text.length) throw new Error(`gap: delta at ${f.offset}, text is ${text.length} long`);
       text = text.slice(0, f.offset) + f.text + text.slice(f.offset + f.text.length);
-    } else text = f.text;
+    } else {
+      held = true;
+      text = f.text;
+    }
   }
   return text;
 }
