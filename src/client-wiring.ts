@@ -5,6 +5,7 @@
 import * as authApi from './api/auth.js';
 import { postTyping } from './api/chat.js';
 import { Http } from './api/http.js';
+import { getMessage, postCancel } from './api/messages.js';
 import { memoryCredentials } from './auth/credentials.js';
 import { prepareSocketReauth } from './auth/socket-reauth.js';
 import { TokenManager } from './auth/token-manager.js';
@@ -19,6 +20,7 @@ import { Outbox } from './outbox/outbox.js';
 import { SessionScope } from './session-scope.js';
 import { ConversationSync } from './store/conversation-sync.js';
 import { MessageStore } from './store/message-store.js';
+import { ReplyStreams } from './store/reply-streams.js';
 import { OwnTyping } from './store/own-typing.js';
 import { TypingTracker } from './store/typing-tracker.js';
 import { DEFAULT_TIMING, type Timing } from './timing.js';
@@ -52,6 +54,7 @@ export interface ClientParts {
   http: Http;
   backend: BackendProbe;
   store: MessageStore;
+  streams: ReplyStreams;
   typing: TypingTracker;
   ownTyping: OwnTyping;
   connection: Connection;
@@ -113,6 +116,19 @@ export function wireClient(options: ChatClientOptions, hooks: ClientHooks): Clie
     onMessage: (m) => emit('message', m),
     onStatus: (s) => emit('message-status', s),
     onChange: (conversationId) => emit('messages', { conversationId }),
+    onStoredAgain: (message, wire) => p.streams.snapshot(message, wire),
+  });
+  p.streams = new ReplyStreams({
+    find: (messageId, conversationId) => p.store.find(messageId, conversationId),
+    list: (conversationId) => p.store.list(conversationId),
+    fetch: async (messageId) => void p.store.ingest([await getMessage(p.http, messageId)]),
+    cancelOverRest: async (messageId) => void p.store.ingest([await postCancel(p.http, messageId)]),
+    openConversation,
+    sendFrame,
+    onDelta: (delta) => emit('message-delta', delta),
+    onEnd: (end) => emit('message-end', end),
+    onChange: (conversationId) => emit('messages', { conversationId }),
+    log: logger('stream'),
   });
   p.typing = new TypingTracker(timing.typingExpireMs, (t) => emit('typing', t));
   p.delivery = new Delivery({
@@ -135,6 +151,7 @@ export function wireClient(options: ChatClientOptions, hooks: ClientHooks): Clie
     store: p.store,
     typing: p.typing,
     delivery: p.delivery,
+    streams: p.streams,
     log: logger('sync'),
     isSeed,
     knowBackend: (id) => p.backend.ensureKnown(id),
@@ -148,9 +165,15 @@ export function wireClient(options: ChatClientOptions, hooks: ClientHooks): Clie
     onError,
     syncTimeoutMs: timing.ackTimeoutMs,
   });
+  // In fallback a streaming reply still grows: each poll also fetches it, and polls come faster while one
+  // streams or is awaited.
+  const replyBusy = (): boolean => !!ctx.conversationId && p.streams.busy(ctx.conversationId);
   p.poller = new Poller(
-    async () => (ctx.conversationId ? p.sync.fetchNew(ctx.conversationId) : undefined),
-    () => (isSeed() ? timing.seedPollMs : timing.pollMs),
+    async () => {
+      const id = ctx.conversationId;
+      if (id) await Promise.all([p.sync.fetchNew(id), p.streams.poll(id)]);
+    },
+    () => (isSeed() ? timing.seedPollMs : replyBusy() ? Math.min(timing.streamPollMs, timing.pollMs) : timing.pollMs),
     logger('poll'),
     random,
   );

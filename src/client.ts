@@ -202,6 +202,18 @@ export class ChatClient {
     if (entry) this.#parts.store.remove(entry.conversationId, clientId);
   }
 
+  /**
+   * Stops a streaming bot reply for everyone in its conversation (PROTOCOL §8): a `cancel` frame over
+   * the open socket, else `POST /api/chat/messages/<id>/cancel/`. The server stores the text so far
+   * as `stopped`; the end arrives as `message-end` on every tab. Resolves at once for a reply that
+   * has already ended. Rejects with a `ValidationError` (code `invalid_id`, `unknown_message` or
+   * `not_streaming`) for an id that is malformed, not held by this client, or not a streamed reply,
+   * and with the REST error when the fallback request fails.
+   */
+  cancel(messageId: Id): Promise<void> {
+    return this.#parts.streams.cancel(messageId);
+  }
+
   /** How many sends wait in the outbox (failed ones included). */
   outboxSize(): Promise<number> {
     return this.#parts.outbox.size();

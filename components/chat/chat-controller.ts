@@ -9,6 +9,7 @@ import type {
   ClientEvents,
   ConnectionState,
   Id,
+  MessageEnd,
   SessionChange,
   StorageUnavailable,
   TypingChange,
@@ -18,6 +19,8 @@ import type { ChatClientLike } from './chat-client-like.js';
 /** What the controller tells its host about, besides asking it to re-render. */
 export interface ChatControllerEvents {
   message(message: ChatMessage, live: boolean): void;
+  /** A streamed reply of the current conversation ended (complete, stopped or failed). */
+  replyEnded(end: MessageEnd): void;
   conversation(conversationId: Id | null): void;
   state(state: ConnectionState): void;
   error(error: ClientEvents['error']): void;
@@ -122,6 +125,9 @@ export class ChatController implements ReactiveController {
         }
         this.events.message(m, this.quiet === 0 && current(m.conversationId));
         this.host.requestUpdate();
+      }),
+      c.on('message-end', (end) => {
+        if (current(end.conversationId)) this.events.replyEnded(end);
       }),
       c.on('typing', ({ conversationId }) => {
         if (!current(conversationId)) return;
