@@ -9,6 +9,7 @@ import type {
   ClientEvents,
   ConnectionState,
   Id,
+  ReadChange,
   SessionChange,
   StorageUnavailable,
   TypingChange,
@@ -20,6 +21,8 @@ export interface ChatControllerEvents {
   message(message: ChatMessage, live: boolean): void;
   conversation(conversationId: Id | null): void;
   state(state: ConnectionState): void;
+  /** Someone (the user too, in any tab or device) read messages. */
+  read(change: ReadChange): void;
   error(error: ClientEvents['error']): void;
   authExpired(): void;
   /** The signed-in user changed (here or in another tab). */
@@ -128,7 +131,8 @@ export class ChatController implements ReactiveController {
         this.typing = c.typingUsers(conversationId).filter((t) => t.isTyping);
         this.host.requestUpdate();
       }),
-      c.on('read', () => {
+      c.on('read', (r) => {
+        this.events.read(r);
         if (this.conversationId) {
           this.messages = c.messages(this.conversationId);
           this.version++;

@@ -116,6 +116,7 @@ export class ParleyChat extends LitElement {
       this.#countdown.follow(s);
       fire(this, 'parley-connection-change', { state: s.status });
     },
+    read: (r) => this.#unread.read(r.username === this.client?.user?.username),
     error: (e) => this.#emitError(e),
     authExpired: () => this.#session.expired(),
     session: (change) => this.#session.changed(change),
