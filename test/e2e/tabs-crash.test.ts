@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { clientView, launchBrowser, openPage, storeMessages } from './support/browser.js';
+import { clientView, launchBrowser, storeMessages } from './support/browser.js';
 import { eventually } from './support/eventually.js';
 import { loginToken, storedUserTexts } from './support/rest.js';
 import { ServerProcess } from './support/server.js';
