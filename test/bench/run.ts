@@ -19,6 +19,7 @@ import { longConversation } from './long-conversation.js';
 import { outboxFlush } from './outbox-flush.js';
 import { postgres } from './postgres.js';
 import { restThroughput } from './rest-throughput.js';
+import { tabsBench } from './tabs.js';
 import { ROOT, type BenchContext, type Measure } from './support.js';
 import { errorRow, formatTable, writeResults, type Row } from './table.js';
 
@@ -36,6 +37,7 @@ const measures: Measure[] = [
   restThroughput,
   outboxFlush,
   longConversation,
+  tabsBench,
 ];
 
 function newestMtime(dir: string): number {
