@@ -68,3 +68,26 @@ export function tabSupport(): { locks: LockManagerLike; Channel: typeof Broadcas
   const Channel = globalThis.BroadcastChannel;
   return locks && typeof locks.request === 'function' && typeof Channel === 'function' ? { locks, Channel } : null;
 }
+
+/**
+ * A page that is hidden for good (closed, reloading, into the back-forward cache) or frozen lets
+ * go of the lock at once, so the next tab takes over without waiting for the page to go; it
+ * queues again when it is back. Returns the function that stops listening.
+ */
+export function letGoWhenAway(lock: LeaderLock): () => void {
+  const win = globalThis.window;
+  const doc = globalThis.document;
+  if (!win?.addEventListener) return () => {};
+  const away = (): void => lock.leave();
+  const back = (): void => lock.join();
+  win.addEventListener('pagehide', away);
+  win.addEventListener('pageshow', back);
+  doc?.addEventListener('freeze', away);
+  doc?.addEventListener('resume', back);
+  return () => {
+    win.removeEventListener('pagehide', away);
+    win.removeEventListener('pageshow', back);
+    doc?.removeEventListener('freeze', away);
+    doc?.removeEventListener('resume', back);
+  };
+}

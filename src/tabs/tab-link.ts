@@ -19,11 +19,12 @@ import type { Id } from '../types.js';
 import { newClientId } from '../util/ids.js';
 import type { Logger } from '../util/log.js';
 import { FollowerView } from './follower-view.js';
-import { LeaderLock, tabSupport } from './leader-lock.js';
+import { LeaderLock, letGoWhenAway, tabSupport } from './leader-lock.js';
 import {
   LOCAL_EVENTS,
   errorFromWire,
   errorToWire,
+  runCommand,
   type LeaderHello,
   type TabCommand,
   type TabMessage,
@@ -103,7 +104,7 @@ export class TabLink {
       lose: () => this.#lost(),
     });
     this.#lock.join();
-    this.#listenToPage();
+    this.#unlisten = letGoWhenAway(this.#lock);
     this.#post({ t: 'hello', from: this.#id });
   }
 
@@ -216,6 +217,7 @@ export class TabLink {
       state: connection.state,
       conversationId: ctx.conversationId,
       user: ctx.user,
+      seed: this.#p.backend.seed,
       lists: ids.map((id) => [id, [...store.list(id)]]),
     };
   }
@@ -228,7 +230,7 @@ export class TabLink {
     const list =
       name === 'messages' ? [...this.#p.store.list((payload as ClientEvents['messages']).conversationId)] : undefined;
     const data = name === 'error' ? errorToWire(payload) : payload;
-    this.#post({ t: 'event', from: this.#id, name, payload: data, list });
+    this.#post({ t: 'event', from: this.#id, name, payload: data, list, seed: this.#p.backend.seed });
   }
 
   #received(message: TabMessage): void {
@@ -242,16 +244,18 @@ export class TabLink {
         this.#role = 'follower';
         this.#joining = false;
         this.#p.poller.stop();
+        this.#p.backend.seed ??= message.seed;
         this.#view.leader(message);
         // Commands sent before this leader took over may have been lost with the previous one.
         for (const [id, c] of this.#pending)
           this.#post({ t: 'command', from: this.#id, id, name: c.name, args: c.args });
         return;
       case 'event':
-        if (this.#role === 'follower') this.#view.apply(message);
-        return;
+        if (this.#role !== 'follower') return;
+        this.#p.backend.seed ??= message.seed;
+        return this.#view.apply(message);
       case 'command':
-        if (this.#role === 'leader') this.#runFor(message);
+        if (this.#role === 'leader') runCommand(message, this.#deps.run, (reply) => this.#post(reply));
         return;
       case 'reply': {
         const pending = message.to === this.#id ? this.#pending.get(message.id) : undefined;
@@ -269,22 +273,6 @@ export class TabLink {
       case 'typing':
         return this.#typing(message);
     }
-  }
-
-  #runFor(message: Extract<TabMessage, { t: 'command' }>): void {
-    const reply = (answer: { ok: boolean; value?: unknown; error?: unknown }): void =>
-      this.#post({
-        t: 'reply',
-        to: message.from,
-        id: message.id,
-        ok: answer.ok,
-        value: answer.value,
-        error: answer.ok ? undefined : errorToWire(answer.error),
-      });
-    this.#deps.run(message.name, message.args).then(
-      (value) => reply({ ok: true, value }),
-      (error: unknown) => reply({ ok: false, error }),
-    );
   }
 
   /** Another tab's user typed: shown here; the leader also sends it to the server. */
@@ -307,27 +295,5 @@ export class TabLink {
     } catch (error) {
       this.#deps.log('tab message not sent', String(error));
     }
-  }
-
-  /**
-   * A page that is hidden for good (closed, reloading, into the back-forward cache) or frozen
-   * lets go of the lock at once, so the next tab takes over without waiting for the page to go.
-   */
-  #listenToPage(): void {
-    const win = globalThis.window;
-    const doc = globalThis.document;
-    if (!win?.addEventListener) return;
-    const away = (): void => this.#lock?.leave();
-    const back = (): void => this.#lock?.join();
-    win.addEventListener('pagehide', away);
-    win.addEventListener('pageshow', back);
-    doc?.addEventListener('freeze', away);
-    doc?.addEventListener('resume', back);
-    this.#unlisten = () => {
-      win.removeEventListener('pagehide', away);
-      win.removeEventListener('pageshow', back);
-      doc?.removeEventListener('freeze', away);
-      doc?.removeEventListener('resume', back);
-    };
   }
 }

@@ -42,6 +42,8 @@ export interface LeaderHello {
   from: string;
   state: ConnectionState;
   conversationId: Id | null;
+  /** The backend's kind as the leader knows it (`ChatClient.backend`). */
+  seed: boolean | null;
   /** The signed-in user as the leader knows it (from `hello` or `me()`). */
   user: User | null;
   /** The leader's lists: the current conversation's and the sends waiting for a new one. */
@@ -53,7 +55,7 @@ export type TabMessage =
   | { t: 'hello'; from: string }
   | LeaderHello
   /** One event of the leader's client; `list` is the conversation's list after a `messages` event. */
-  | { t: 'event'; from: string; name: keyof ClientEvents; payload: unknown; list?: ChatMessage[] }
+  | { t: 'event'; from: string; name: keyof ClientEvents; payload: unknown; list?: ChatMessage[]; seed: boolean | null }
   | { t: 'command'; from: string; id: string; name: TabCommand; args: unknown[] }
   | { t: 'reply'; to: string; id: string; ok: boolean; value?: unknown; error?: WireError }
   /** A follower wrote a send to the shared outbox: the leader holds and sends it. */
@@ -98,4 +100,17 @@ export function errorFromWire(wire: WireError): ParleyError {
     default:
       return new ParleyError(wire.message, options);
   }
+}
+
+/** The leader runs a follower's command and answers it with its result or its error. */
+export function runCommand(
+  message: Extract<TabMessage, { t: 'command' }>,
+  run: (name: TabCommand, args: unknown[]) => Promise<unknown>,
+  post: (reply: Extract<TabMessage, { t: 'reply' }>) => void,
+): void {
+  const base = { t: 'reply', to: message.from, id: message.id } as const;
+  run(message.name, message.args).then(
+    (value) => post({ ...base, ok: true, value }),
+    (error: unknown) => post({ ...base, ok: false, error: errorToWire(error) }),
+  );
 }
