@@ -20,8 +20,9 @@ export async function openSockets(baseUrl: string): Promise<number> {
 
 /** The launcher's unread badge: its number, 0 when there is none. */
 export async function badge(page: Page): Promise<number> {
-  const b = part(page, 'badge');
-  return (await b.count()) ? Number(await b.innerText()) : 0;
+  // Read in one go: the badge may go between a count and a read (and a locator read would wait for it).
+  const texts = await part(page, 'badge').evaluateAll((nodes) => nodes.map((n) => n.textContent ?? ''));
+  return texts.length ? Number(texts[0]) : 0;
 }
 
 /**
