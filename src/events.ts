@@ -196,6 +196,16 @@ export type Listener<T> = (payload: T) => void;
 /** A tiny typed emitter. A throwing listener never stops the others. */
 export class Emitter<Events extends object> {
   #listeners = new Map<keyof Events, Set<Listener<never>>>();
+  #taps = new Set<<K extends keyof Events>(event: K, payload: Events[K]) => void>();
+
+  /**
+   * Sees every event before its listeners, whatever its name (the tab link forwards the whole
+   * event map this way, so an event added later is forwarded without a change there).
+   */
+  tap(tap: <K extends keyof Events>(event: K, payload: Events[K]) => void): () => void {
+    this.#taps.add(tap);
+    return () => this.#taps.delete(tap);
+  }
 
   /** Subscribes; returns the function that unsubscribes. */
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
@@ -210,6 +220,7 @@ export class Emitter<Events extends object> {
   }
 
   emit<K extends keyof Events>(event: K, payload: Events[K]): void {
+    for (const tap of [...this.#taps]) tap(event, payload);
     for (const listener of [...(this.#listeners.get(event) ?? [])]) {
       try {
         (listener as Listener<Events[K]>)(payload);

@@ -10,6 +10,7 @@ import type {
   ConnectionState,
   Id,
   MessageEnd,
+  ReadChange,
   SessionChange,
   StorageUnavailable,
   TypingChange,
@@ -23,6 +24,8 @@ export interface ChatControllerEvents {
   replyEnded(end: MessageEnd): void;
   conversation(conversationId: Id | null): void;
   state(state: ConnectionState): void;
+  /** Someone (the user too, in any tab or device) read messages. */
+  read(change: ReadChange): void;
   error(error: ClientEvents['error']): void;
   authExpired(): void;
   /** The signed-in user changed (here or in another tab). */
@@ -134,7 +137,8 @@ export class ChatController implements ReactiveController {
         this.typing = c.typingUsers(conversationId).filter((t) => t.isTyping);
         this.host.requestUpdate();
       }),
-      c.on('read', () => {
+      c.on('read', (r) => {
+        this.events.read(r);
         if (this.conversationId) {
           this.messages = c.messages(this.conversationId);
           this.version++;

@@ -119,6 +119,7 @@ export class ParleyChat extends LitElement {
       this.#countdown.follow(s);
       fire(this, 'parley-connection-change', { state: s.status });
     },
+    read: (r) => this.#unread.read(r.username === this.client?.user?.username),
     error: (e) => this.#emitError(e),
     authExpired: () => this.#session.expired(),
     session: (change) => this.#session.changed(change),
@@ -246,7 +247,9 @@ export class ParleyChat extends LitElement {
     const clientOptions =
       changed.has('apiUrl') || changed.has('session') || changed.has('token') || changed.has('getToken');
     if (clientOptions && this.hasUpdated) this.#session.dropOwnClient();
-    if (!this.client) this.#session.ensureClient();
+    // Not while detached: a removed widget's last update must not leave a client of its own behind
+    // (with tabs linked it would lead the other tabs from a page element nobody sees).
+    if (!this.client && this.isConnected) this.#session.ensureClient();
     if (changed.has('conversationId') && this.hasUpdated && this.conversationId && this.#session.signedIn) {
       void this.#conversations.switchTo(this.conversationId);
     }

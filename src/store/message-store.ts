@@ -226,6 +226,18 @@ export class MessageStore {
     this.#buckets.clear();
   }
 
+  /**
+   * A follower tab's copy of the leader's list of a conversation: replaces what is held, quietly
+   * (the leader's own events are forwarded with it). The messages are taken in the order given.
+   */
+  replace(conversationId: Id, messages: readonly ChatMessage[]): void {
+    const bucket = this.#bucket(conversationId);
+    bucket.list = [...messages];
+    bucket.byId = new Map(messages.filter((m) => m.id !== null).map((m) => [m.id!, m]));
+    bucket.byClientId = new Map(messages.filter((m) => m.clientId !== null).map((m) => [m.clientId!, m]));
+    bucket.order = new Map(messages.filter((m) => m.id === null).map((m, i) => [m.key, i + 1]));
+  }
+
   /** Written by the current user: by username, or by user id where a seed's listing gives only that. */
   #isOwn(wire: Message): boolean {
     const username = this.#cb.username();

@@ -21,6 +21,7 @@ import { postgres } from './postgres.js';
 import { restThroughput } from './rest-throughput.js';
 import { streamReply } from './stream-reply.js';
 import { streaming } from './streaming.js';
+import { tabsBench } from './tabs.js';
 import { ROOT, type BenchContext, type Measure } from './support.js';
 import { errorRow, formatTable, writeResults, type Row } from './table.js';
 
@@ -40,6 +41,7 @@ const measures: Measure[] = [
   longConversation,
   streamReply,
   streaming,
+  tabsBench,
 ];
 
 function newestMtime(dir: string): number {
