@@ -181,7 +181,8 @@ export function wireClient(options: ChatClientOptions, hooks: ClientHooks): Clie
   p.poller = new Poller(
     async () => {
       const id = ctx.conversationId;
-      if (id) await Promise.all([p.sync.fetchNew(id), p.streams.poll(id)]);
+      // A follower never polls (the leader's poll reaches it as events), streaming replies included.
+      if (id && !p.tabs.follows) await Promise.all([p.sync.fetchNew(id), p.streams.poll(id)]);
     },
     () => (isSeed() ? timing.seedPollMs : replyBusy() ? Math.min(timing.streamPollMs, timing.pollMs) : timing.pollMs),
     logger('poll'),

@@ -226,9 +226,10 @@ export class ChatClient {
    * as `stopped`; the end arrives as `message-end` on every tab. Resolves at once for a reply that
    * has already ended. Rejects with a `ValidationError` (code `invalid_id`, `unknown_message` or
    * `not_streaming`) for an id that is malformed, not held by this client, or not a streamed reply,
-   * and with the REST error when the fallback request fails.
+   * and with the REST error when the fallback request fails. In a follower tab it runs in the leader.
    */
-  cancel(messageId: Id): Promise<void> {
+  async cancel(messageId: Id): Promise<void> {
+    if (this.#parts.tabs.follows) return void (await this.#parts.tabs.command('cancel', messageId));
     return this.#parts.streams.cancel(messageId);
   }
 

@@ -5,7 +5,7 @@
  * and `typingUsers()` read the same as in the leader when the event fires.
  */
 import type { ClientParts } from '../client-wiring.js';
-import type { ChatMessage, ClientEvents } from '../events.js';
+import type { ChatMessage, ClientEvents, MessageDelta, MessageEnd } from '../events.js';
 import type { Id } from '../types.js';
 import { errorFromWire, type LeaderHello, type TabMessage, type WireError } from './tab-wire.js';
 
@@ -65,6 +65,10 @@ export class FollowerView {
         this.#waiting.set(id, [...waiting, event]);
         return;
       }
+      case 'message-delta':
+      case 'message-end':
+        if (this.#stream(payload as MessageDelta | MessageEnd)) this.#emit(event.name, payload as never);
+        return;
       case 'messages': {
         const id = (payload as ClientEvents['messages']).conversationId;
         this.#replace(id, event.list ?? []);
@@ -87,6 +91,23 @@ export class FollowerView {
     this.#waiting.clear();
     this.#unseen.clear();
     this.#announced.clear();
+  }
+
+  /**
+   * A streamed reply grew or ended in the leader: the held copy takes the leader's text (and its end)
+   * before the event fires, so `messages()` shows what the event says. False when the held copy has
+   * ended already (an end that came twice, e.g. from the old and the new leader of a handoff): an
+   * ended reply never changes again and its `message-end` fires once.
+   */
+  #stream(change: MessageDelta | MessageEnd): boolean {
+    const held = this.#p.store.find(change.messageId, change.conversationId);
+    if (!held) return true;
+    if (held.streamState !== 'streaming') return false;
+    if ('streamState' in change) {
+      held.text = change.text;
+      held.streamState = change.streamState;
+    } else if (change.text.length > held.text.length) held.text = change.text;
+    return true;
   }
 
   /** The leader's list, plus this tab's own sends the leader has not shown yet. */

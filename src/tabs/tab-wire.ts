@@ -13,7 +13,7 @@ import type { Id, User } from '../types.js';
  * name here and one line in the method (`if (tabs.follows) return tabs.command(...)`) forward a
  * new command.
  */
-export const TAB_COMMANDS = ['connect', 'retryNow', 'retry', 'discard', 'loadOlder'] as const;
+export const TAB_COMMANDS = ['connect', 'retryNow', 'retry', 'discard', 'loadOlder', 'cancel'] as const;
 export type TabCommand = (typeof TAB_COMMANDS)[number];
 
 /**

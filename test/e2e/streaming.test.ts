@@ -16,10 +16,14 @@ import {
   grewThrough,
   lastBotBubble,
   LONG_QUESTION,
+  replyEnded,
+  replyStarted,
   storedReply,
   storeReplies,
+  streamEvents,
   watched,
   watchReply,
+  watchStreamEvents,
 } from './support/streaming.js';
 
 const scenario = useServerAndBrowser({ botWordsPerSecond: 5 });
@@ -31,23 +35,6 @@ async function conversationOf(page: Page): Promise<string> {
     (v) => !!v.conversationId,
   );
   return view.conversationId!;
-}
-
-function replyEnded(page: Page, state: string, timeout = 60_000) {
-  return eventually(
-    `the reply to end ${state}`,
-    () => lastBotBubble(page),
-    (b) => b?.stream === state,
-    { timeout },
-  );
-}
-
-function replyStarted(page: Page, minLength = 1) {
-  return eventually(
-    'the reply to start growing',
-    () => lastBotBubble(page),
-    (b) => b?.stream === 'streaming' && b.text.length >= minLength,
-  );
 }
 
 async function signedInTab(username = 'alice', password = 'alice123') {
@@ -119,14 +106,7 @@ test(
       await page.reload();
       await openPanel(page);
       await part(page, 'input').waitFor({ state: 'visible', timeout: 30_000 });
-      await page.evaluate(() => {
-        const w = window as unknown as { __ends: string[] };
-        w.__ends = [];
-        const el = document.querySelector('parley-chat') as unknown as {
-          client: { on(event: string, listener: (end: { messageId: string }) => void): void };
-        };
-        el.client.on('message-end', (end) => w.__ends.push(end.messageId));
-      });
+      await watchStreamEvents(page);
       await watchReply(page);
       const resumed = await eventually(
         'the reply to be shown again after the reload',
@@ -142,7 +122,7 @@ test(
       assert.deepEqual(replies, [{ id: stored.id, text: stored.text, stream: 'complete' }], 'one copy of the reply');
       const { lengths } = await watched(page);
       assert.ok(grewThrough(lengths, 2), `it kept growing after the reload: ${JSON.stringify(lengths)}`);
-      const ends = await page.evaluate(() => (window as unknown as { __ends: string[] }).__ends);
+      const { ends } = await streamEvents(page);
       assert.deepEqual(ends, [stored.id], 'the reply ended once');
       const bots = await page.locator('parley-chat [part~="message"][data-type="bot"]').count();
       const storedBots = (await storeReplies(page)).length;

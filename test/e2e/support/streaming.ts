@@ -1,6 +1,7 @@
 /** Watching a streamed bot reply in the widget (PROTOCOL §8), and reading it from the server. */
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Message } from '../../../src/types.js';
+import { eventually } from './eventually.js';
 import { loginToken, storedMessages } from './rest.js';
 
 /**
@@ -106,4 +107,54 @@ export async function storeReplies(
 export function grewThrough(lengths: readonly number[], count: number): boolean {
   const seen = lengths.filter((n) => n > 0);
   return seen.length >= count && seen.every((n, i) => i === 0 || n > seen[i - 1]!);
+}
+
+/**
+ * Records in the page the client's stream events (`window.__ends`: every `message-end`'s message id;
+ * `window.__stale`: every `message-delta` whose text `messages()` did not hold when it fired).
+ */
+export async function watchStreamEvents(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __ends: string[]; __stale: string[] };
+    w.__ends = [];
+    w.__stale = [];
+    type Change = { messageId: string; key: string; text: string };
+    const el = document.querySelector('parley-chat') as unknown as {
+      client: {
+        on(event: string, listener: (change: Change) => void): void;
+        messages(): readonly { key: string; text: string }[];
+      };
+    };
+    el.client.on('message-end', (end) => w.__ends.push(end.messageId));
+    el.client.on('message-delta', (delta) => {
+      const held = el.client.messages().find((m) => m.key === delta.key)?.text;
+      if (held !== delta.text) w.__stale.push(`${delta.text.length} held ${held?.length ?? 'none'}`);
+    });
+  });
+}
+
+export async function streamEvents(page: Page): Promise<{ ends: string[]; stale: string[] }> {
+  return page.evaluate(() => {
+    const w = window as unknown as { __ends: string[]; __stale: string[] };
+    return { ends: w.__ends, stale: w.__stale };
+  });
+}
+
+/** Waits until the newest bot bubble is marked `state` (`complete`, `stopped`, `failed`). */
+export function replyEnded(page: Page, state: string, timeout = 60_000): Promise<BotBubble | null> {
+  return eventually(
+    `the reply to end ${state}`,
+    () => lastBotBubble(page),
+    (b) => b?.stream === state,
+    { timeout },
+  );
+}
+
+/** Waits until the newest bot bubble is streaming with at least `minLength` characters. */
+export function replyStarted(page: Page, minLength = 1): Promise<BotBubble | null> {
+  return eventually(
+    'the reply to start growing',
+    () => lastBotBubble(page),
+    (b) => b?.stream === 'streaming' && b.text.length >= minLength,
+  );
 }
