@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import type { ClientFrame, Message, MessageDelta, MessageEnd, StreamState } from '../../../src/index.js';
 import { MessageStore } from '../../../src/store/message-store.js';
 import { ReplyStreams } from '../../../src/store/reply-streams.js';
+import { botReply } from '../../support/bot-reply.js';
 
 /** A store and its reply streams, fed frames by hand; `GET` answers with `served` (or waits when `hold`). */
 function setup() {
@@ -63,22 +64,7 @@ function setup() {
   };
 }
 
-function reply(partial: Partial<Message> & { id: string; text: string }): Message {
-  return {
-    conversation_id: '5',
-    conversation: '5',
-    seq: Number(partial.id),
-    client_id: null,
-    type: 'bot',
-    sender: null,
-    sender_name: 'Bot',
-    attachment: null,
-    status: 'sent',
-    created_at: '2026-12-02T01:00:00.000Z',
-    stream_state: 'streaming',
-    ...partial,
-  };
-}
+const reply = botReply;
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 

@@ -4,29 +4,14 @@ import { Emitter, type ChatMessage, type ClientEvents } from '../../../src/event
 import { MessageStore } from '../../../src/store/message-store.js';
 import { FollowerView } from '../../../src/tabs/follower-view.js';
 import type { TabMessage } from '../../../src/tabs/tab-wire.js';
-import type { Message } from '../../../src/types.js';
+import { botReply } from '../../support/bot-reply.js';
 
 const quiet = { onMessage: () => {}, onStatus: () => {}, onChange: () => {}, onStoredAgain: () => {} };
 
 /** The leader's copy of a streaming bot reply (id 10 in conversation 5), as its lists carry it. */
 function leaderReply(text: string): ChatMessage {
   const leader = new MessageStore({ username: () => 'alice', userId: () => '1', ...quiet });
-  const wire: Message = {
-    id: '10',
-    conversation_id: '5',
-    conversation: '5',
-    seq: 10,
-    client_id: null,
-    type: 'bot',
-    sender: null,
-    sender_name: 'Bot',
-    attachment: null,
-    status: 'sent',
-    created_at: '2026-12-02T01:00:00.000Z',
-    stream_state: 'streaming',
-    text,
-  };
-  leader.ingest([wire]);
+  leader.ingest([botReply({ id: '10', text })]);
   return structuredClone(leader.list('5')[0]!);
 }
 
