@@ -27,6 +27,14 @@ export interface ChatClientOptions {
    * (`no_websocket`) through `error`, stays in `fallback`, and works over HTTP.
    */
   WebSocket?: WebSocketClass;
+  /**
+   * One connection per browser: the tabs signed in as the same user on the same server elect a
+   * leader (Web Locks) that alone holds the socket and sends the shared outbox; the others follow
+   * over a BroadcastChannel (README, "Tabs: one connection per browser"). Default: on with the
+   * default outbox storage (IndexedDB, shared by the tabs), off with a custom `storage`. Without
+   * Web Locks or BroadcastChannel each tab works alone.
+   */
+  tabs?: boolean;
   /** Random source in [0, 1) for backoff jitter. Default `Math.random`. */
   random?: () => number;
 }

@@ -13,6 +13,8 @@ import type { Id } from './types.js';
  * stay for their next sign-in). Then the next user's queued sends are loaded and shown.
  */
 export function onUserChange(p: ClientParts, change: SessionChange): void {
+  // The tabs of the next user lead and follow among themselves (the lock and channel are per user).
+  p.tabs.setOwner(p.scope.owner);
   if (change.previous !== null) {
     p.poller.stop();
     if (p.connection.state.status !== 'closed' && p.connection.state.status !== 'idle') p.connection.stop();

@@ -5,6 +5,7 @@
 import * as authApi from './api/auth.js';
 import { postTyping } from './api/chat.js';
 import { Http } from './api/http.js';
+import { getMessage, postCancel } from './api/messages.js';
 import { memoryCredentials } from './auth/credentials.js';
 import { prepareSocketReauth } from './auth/socket-reauth.js';
 import { TokenManager } from './auth/token-manager.js';
@@ -17,8 +18,11 @@ import { idbOutboxStorage } from './outbox/idb-storage.js';
 import { NEW_CONVERSATION } from './outbox/outbox-entry.js';
 import { Outbox } from './outbox/outbox.js';
 import { SessionScope } from './session-scope.js';
+import { TabLink } from './tabs/tab-link.js';
+import type { TabCommand } from './tabs/tab-wire.js';
 import { ConversationSync } from './store/conversation-sync.js';
 import { MessageStore } from './store/message-store.js';
+import { ReplyStreams } from './store/reply-streams.js';
 import { OwnTyping } from './store/own-typing.js';
 import { TypingTracker } from './store/typing-tracker.js';
 import { DEFAULT_TIMING, type Timing } from './timing.js';
@@ -39,6 +43,8 @@ export interface ClientContext {
 export interface ClientHooks {
   /** Follows a conversation (socket, first page): the one the first queued send just created. */
   follow(conversationId: Id): Promise<void>;
+  /** Runs a client method in this tab (what a follower tab hands to the leader, see `TabLink`). */
+  run(name: TabCommand, args: unknown[]): Promise<unknown>;
 }
 
 /** Every layer of one client. */
@@ -52,6 +58,7 @@ export interface ClientParts {
   http: Http;
   backend: BackendProbe;
   store: MessageStore;
+  streams: ReplyStreams;
   typing: TypingTracker;
   ownTyping: OwnTyping;
   connection: Connection;
@@ -59,6 +66,9 @@ export interface ClientParts {
   delivery: Delivery;
   sync: ConversationSync;
   poller: Poller;
+  tabs: TabLink;
+  /** Sends a typing frame (socket, else REST); true when the backend will echo it to this socket. */
+  sendTyping(conversationId: Id, isTyping: boolean): boolean;
   /** The current user's best display name. */
   displayName(): string;
   /** Changes the current conversation and emits `conversation`. */
@@ -79,8 +89,11 @@ export function wireClient(options: ChatClientOptions, hooks: ClientHooks): Clie
   const credentials = options.credentials ?? memoryCredentials();
   const apiUrl = options.apiUrl ?? globalThis.location?.origin ?? '';
   const p = { ctx, events, apiUrl, timing } as ClientParts;
-  const unavailable = (store: 'credentials' | 'outbox') => (error: unknown) =>
+  const unavailable = (store: 'credentials' | 'outbox') => (error: unknown) => {
+    // Sends are no longer shared with the other tabs: this tab works alone from now on.
+    if (store === 'outbox') p.tabs.solo();
     queueMicrotask(() => emit('storage-unavailable', { store, error }));
+  };
   credentials.onUnavailable?.(unavailable('credentials'));
   p.setConversation = (id) => {
     if (id === ctx.conversationId) return;
@@ -113,6 +126,19 @@ export function wireClient(options: ChatClientOptions, hooks: ClientHooks): Clie
     onMessage: (m) => emit('message', m),
     onStatus: (s) => emit('message-status', s),
     onChange: (conversationId) => emit('messages', { conversationId }),
+    onStoredAgain: (message, wire) => p.streams.snapshot(message, wire),
+  });
+  p.streams = new ReplyStreams({
+    find: (messageId, conversationId) => p.store.find(messageId, conversationId),
+    list: (conversationId) => p.store.list(conversationId),
+    fetch: async (messageId) => void p.store.ingest([await getMessage(p.http, messageId)]),
+    cancelOverRest: async (messageId) => void p.store.ingest([await postCancel(p.http, messageId)]),
+    openConversation,
+    sendFrame,
+    onDelta: (delta) => emit('message-delta', delta),
+    onEnd: (end) => emit('message-end', end),
+    onChange: (conversationId) => emit('messages', { conversationId }),
+    log: logger('stream'),
   });
   p.typing = new TypingTracker(timing.typingExpireMs, (t) => emit('typing', t));
   p.delivery = new Delivery({
@@ -135,6 +161,7 @@ export function wireClient(options: ChatClientOptions, hooks: ClientHooks): Clie
     store: p.store,
     typing: p.typing,
     delivery: p.delivery,
+    streams: p.streams,
     log: logger('sync'),
     isSeed,
     knowBackend: (id) => p.backend.ensureKnown(id),
@@ -148,9 +175,16 @@ export function wireClient(options: ChatClientOptions, hooks: ClientHooks): Clie
     onError,
     syncTimeoutMs: timing.ackTimeoutMs,
   });
+  // In fallback a streaming reply still grows: each poll also fetches it, and polls come faster while one
+  // streams or is awaited.
+  const replyBusy = (): boolean => !!ctx.conversationId && p.streams.busy(ctx.conversationId);
   p.poller = new Poller(
-    async () => (ctx.conversationId ? p.sync.fetchNew(ctx.conversationId) : undefined),
-    () => (isSeed() ? timing.seedPollMs : timing.pollMs),
+    async () => {
+      const id = ctx.conversationId;
+      // A follower never polls (the leader's poll reaches it as events), streaming replies included.
+      if (id && !p.tabs.follows) await Promise.all([p.sync.fetchNew(id), p.streams.poll(id)]);
+    },
+    () => (isSeed() ? timing.seedPollMs : replyBusy() ? Math.min(timing.streamPollMs, timing.pollMs) : timing.pollMs),
     logger('poll'),
     random,
   );
@@ -158,14 +192,18 @@ export function wireClient(options: ChatClientOptions, hooks: ClientHooks): Clie
   // seed, whose socket never pushes what was written over REST (so it polls with the socket open too).
   let inFallback = false;
   const pollWhileNeeded = (): void => (inFallback || isSeed() ? p.poller.start() : p.poller.stop());
+  p.sendTyping = (id, isTyping) => {
+    // Over a seed's socket the frame comes back to this tab too (an echo to drop).
+    if (sendFrame({ type: 'typing', is_typing: isTyping })) return isSeed();
+    postTyping(p.http, id, isTyping).catch(() => undefined);
+    return false;
+  };
   p.ownTyping = new OwnTyping(
     (isTyping) => {
       const id = ctx.conversationId;
       if (!id) return false;
-      // Over a seed's socket the frame comes back to this tab too (an echo to drop).
-      if (sendFrame({ type: 'typing', is_typing: isTyping })) return isSeed();
-      postTyping(p.http, id, isTyping).catch(() => undefined);
-      return false;
+      p.tabs.typed(id, isTyping);
+      return !p.tabs.follows && p.sendTyping(id, isTyping);
     },
     timing.typingThrottleMs,
     timing.typingIdleMs,
@@ -209,7 +247,9 @@ export function wireClient(options: ChatClientOptions, hooks: ClientHooks): Clie
     timing,
     random,
     log: logger('outbox'),
-    canDeliver: () => !ctx.destroyed && p.tokens.usable,
+    // Only one tab of the browser sends the shared outbox: the leader (see `TabLink`).
+    canDeliver: () => !ctx.destroyed && p.tokens.usable && !p.tabs.follows,
+    queued: (entry) => p.tabs.queued(entry),
     // The backend's kind must be known first: a seed backend needs `bot-response` after a send.
     deliver: async (entry) => {
       const creates = entry.conversationId === NEW_CONVERSATION;
@@ -229,6 +269,13 @@ export function wireClient(options: ChatClientOptions, hooks: ClientHooks): Clie
       if (entry.conversationId === ctx.conversationId) void p.sync.catchUp(entry.conversationId);
     },
     onError,
+  });
+  p.tabs = new TabLink(p, {
+    // Tabs share sends through the default outbox storage (IndexedDB); another storage may not be shared.
+    enabled: options.tabs ?? options.storage === undefined,
+    run: hooks.run,
+    sendTyping: (id, isTyping) => p.sendTyping(id, isTyping),
+    log: logger('tabs'),
   });
   p.scope = new SessionScope({
     apiUrl,

@@ -12,6 +12,7 @@ import { wireClient, type ClientParts } from './client-wiring.js';
 import { AuthError, ValidationError } from './errors.js';
 import type { ChatMessage, ClientEvents, ConnectionState, TypingChange } from './events.js';
 import { NEW_CONVERSATION, type QueuedOutboxEntry } from './outbox/outbox-entry.js';
+import type { TabRole } from './tabs/tab-link.js';
 import type { Attachment, BotPrompt, Conversation, ConversationPage, Id, Message, User } from './types.js';
 import { newClientId } from './util/ids.js';
 
@@ -29,7 +30,10 @@ export class ChatClient {
   readonly #parts: ClientParts;
 
   constructor(options: ChatClientOptions = {}) {
-    this.#parts = wireClient(options, { follow: (id) => this.connect(id) });
+    this.#parts = wireClient(options, {
+      follow: (id) => this.connect(id),
+      run: async (name, args) => (this[name] as (...a: unknown[]) => unknown)(...args),
+    });
   }
 
   /** Subscribes to an event; returns the unsubscribe function. */
@@ -64,6 +68,16 @@ export class ChatClient {
   get backend(): 'reference' | 'seed' | null {
     const seed = this.#parts.backend.seed;
     return seed === null ? null : seed ? 'seed' : 'reference';
+  }
+
+  /**
+   * This tab's part in one connection per browser: `leader` (holds the socket and sends the
+   * outbox for every tab of this user), `follower` (the leader does), or `solo` (works alone:
+   * option `tabs` off, nobody signed in, or no Web Locks/BroadcastChannel). A page that plays a
+   * sound for new messages plays it where this is not `follower`: once per browser.
+   */
+  get tabRole(): TabRole {
+    return this.#parts.tabs.role;
   }
 
   /** Whether a token source is available and has not expired for good. */
@@ -123,6 +137,7 @@ export class ChatClient {
    * by offset), and emits `conversation`.
    */
   async connect(conversationId: Id): Promise<void> {
+    if (this.#parts.tabs.follows) return void (await this.#parts.tabs.command('connect', conversationId));
     const status = this.#parts.connection.state.status;
     const following = conversationId === this.#parts.ctx.conversationId && status !== 'idle' && status !== 'closed';
     this.#parts.setConversation(conversationId);
@@ -143,6 +158,7 @@ export class ChatClient {
 
   /** Reconnects at once (the "retry now" button). */
   retryNow(): void {
+    if (this.#parts.tabs.follows) return void this.#parts.tabs.command('retryNow').catch(() => undefined);
     this.#parts.connection.retryNow();
     this.#parts.outbox.kick();
   }
@@ -190,6 +206,7 @@ export class ChatClient {
 
   /** Re-queues a failed message with the same `client_id`. */
   async retry(clientId: string): Promise<void> {
+    if (this.#parts.tabs.follows) return void (await this.#parts.tabs.command('retry', clientId));
     const entry = this.#parts.outbox.get(clientId);
     if (entry?.status !== 'failed') return;
     this.#parts.store.setLocalStatus(entry.conversationId, clientId, 'pending');
@@ -198,12 +215,28 @@ export class ChatClient {
 
   /** Drops a queued or failed message. */
   async discard(clientId: string): Promise<void> {
+    if (this.#parts.tabs.follows) return void (await this.#parts.tabs.command('discard', clientId));
     const entry = await this.#parts.outbox.discard(clientId);
     if (entry) this.#parts.store.remove(entry.conversationId, clientId);
   }
 
+  /**
+   * Stops a streaming bot reply for everyone in its conversation (PROTOCOL §8): a `cancel` frame over
+   * the open socket, else `POST /api/chat/messages/<id>/cancel/`. The server stores the text so far
+   * as `stopped`; the end arrives as `message-end` on every tab. Resolves at once for a reply that
+   * has already ended. Rejects with a `ValidationError` (code `invalid_id`, `unknown_message` or
+   * `not_streaming`) for an id that is malformed, not held by this client, or not a streamed reply,
+   * and with the REST error when the fallback request fails. In a follower tab it runs in the leader.
+   */
+  async cancel(messageId: Id): Promise<void> {
+    if (this.#parts.tabs.follows) return void (await this.#parts.tabs.command('cancel', messageId));
+    return this.#parts.streams.cancel(messageId);
+  }
+
   /** How many sends wait in the outbox (failed ones included). */
-  outboxSize(): Promise<number> {
+  async outboxSize(): Promise<number> {
+    // A follower's copy is not kept in step (the leader sends): the shared storage says.
+    if (this.#parts.tabs.follows) await this.#parts.outbox.reload();
     return this.#parts.outbox.size();
   }
 
@@ -262,6 +295,7 @@ export class ChatClient {
 
   /** Fetches the page before the oldest message held; true when more remain. */
   async loadOlder(conversationId: Id | null = this.#parts.ctx.conversationId): Promise<boolean> {
+    if (this.#parts.tabs.follows) return (await this.#parts.tabs.command('loadOlder', conversationId)) as boolean;
     const oldest = conversationId ? this.#parts.store.list(conversationId).find((m) => m.seq !== null) : undefined;
     if (!conversationId || !oldest?.seq || oldest.seq <= 1 || this.#parts.backend.seed) return false;
     const page = await getMessages(this.#parts.http, conversationId, { beforeSeq: oldest.seq, limit: 50 });
@@ -278,6 +312,7 @@ export class ChatClient {
   destroy(): void {
     if (this.#parts.ctx.destroyed) return;
     this.#parts.ctx.destroyed = true;
+    this.#parts.tabs.close();
     this.#parts.poller.stop();
     this.#parts.connection.stop('destroyed');
     this.#parts.outbox.dispose();

@@ -2,7 +2,7 @@
  * The client's typed events: one payload type per event, and a tiny emitter.
  */
 import type { ParleyError } from './errors.js';
-import type { Attachment, Id, MessageStatus, MessageType, Timestamp } from './types.js';
+import type { Attachment, Id, MessageStatus, MessageType, StreamEndState, StreamState, Timestamp } from './types.js';
 
 /** How the client is connected. Changed in one place (the connection) which emits `state`. */
 export type ConnectionState =
@@ -49,8 +49,37 @@ export interface ChatMessage {
   createdAt: Timestamp;
   /** True when the current user sent it. */
   own: boolean;
+  /**
+   * A streamed bot reply's state (PROTOCOL §8): `streaming` while its text grows (see the
+   * `message-delta` and `message-end` events), then `complete`, `stopped` or `failed`, which never
+   * change again. `null` for every message that was never streamed (all of a seed backend's).
+   */
+  streamState: StreamState | null;
   /** Why a `failed` message failed, for display. */
   failure?: { reason: string; code?: string };
+}
+
+/** A streaming reply's text grew (`message-delta`). The message itself already holds the new text. */
+export interface MessageDelta {
+  conversationId: Id;
+  messageId: Id;
+  /** The message's `key` in the store (for rendering). */
+  key: string;
+  /** The whole text so far. */
+  text: string;
+  /** What this growth added at the end. */
+  added: string;
+}
+
+/** A streaming reply ended (`message-end`): fires once per reply, whichever way the client learnt it. */
+export interface MessageEnd {
+  conversationId: Id;
+  messageId: Id;
+  key: string;
+  /** `complete`, `stopped` (someone pressed stop) or `failed` (the provider failed). */
+  streamState: StreamEndState;
+  /** The final text. */
+  text: string;
 }
 
 export interface MessageStatusChange {
@@ -130,6 +159,16 @@ export interface ClientEvents {
   message: ChatMessage;
   /** A message's status changed (pending, sent, delivered, read, failed). */
   'message-status': MessageStatusChange;
+  /**
+   * A streaming bot reply's text grew (PROTOCOL §8: a `message:delta` applied by offset, or a newer
+   * copy fetched with `GET` after a gap, a reconnect, or while polling in HTTP fallback).
+   */
+  'message-delta': MessageDelta;
+  /**
+   * A streaming bot reply ended (`complete`, `stopped` or `failed`), once per reply. Its text is
+   * final: an ended reply never changes again. Replies that arrive already ended fire only `message`.
+   */
+  'message-end': MessageEnd;
   /** The ordered message list of a conversation changed in any way (add, update, older page). */
   messages: MessagesChange;
   /** Someone else started or stopped typing; `isTyping: false` also fires when typing expires. */
@@ -157,6 +196,16 @@ export type Listener<T> = (payload: T) => void;
 /** A tiny typed emitter. A throwing listener never stops the others. */
 export class Emitter<Events extends object> {
   #listeners = new Map<keyof Events, Set<Listener<never>>>();
+  #taps = new Set<<K extends keyof Events>(event: K, payload: Events[K]) => void>();
+
+  /**
+   * Sees every event before its listeners, whatever its name (the tab link forwards the whole
+   * event map this way, so an event added later is forwarded without a change there).
+   */
+  tap(tap: <K extends keyof Events>(event: K, payload: Events[K]) => void): () => void {
+    this.#taps.add(tap);
+    return () => this.#taps.delete(tap);
+  }
 
   /** Subscribes; returns the function that unsubscribes. */
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
@@ -171,6 +220,7 @@ export class Emitter<Events extends object> {
   }
 
   emit<K extends keyof Events>(event: K, payload: Events[K]): void {
+    for (const tap of [...this.#taps]) tap(event, payload);
     for (const listener of [...(this.#listeners.get(event) ?? [])]) {
       try {
         (listener as Listener<Events[K]>)(payload);

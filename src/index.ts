@@ -6,6 +6,7 @@ export * from './types.js';
 export * from './errors.js';
 export * from './events.js';
 export { ChatClient, createClient } from './client.js';
+export type { TabRole } from './tabs/tab-link.js';
 export type { ChatClientOptions, SendOptions } from './client-options.js';
 export { memoryCredentials, localStorageCredentials, type CredentialStore, type Session } from './auth/credentials.js';
 export type { OutboxEntry, QueuedOutboxEntry, FailedOutboxEntry, OutboxStorage } from './outbox/outbox-entry.js';

@@ -15,6 +15,12 @@ export interface Timing {
   /** Polling interval in fallback. */
   pollMs: number;
   /**
+   * Polling interval in fallback while a bot reply of the followed conversation streams (or is
+   * awaited: the newest message is a recent user message): each poll also fetches every streaming
+   * reply with `GET` (PROTOCOL §8: at least once a second; jittered by a quarter either way).
+   */
+  streamPollMs: number;
+  /**
    * Polling interval on a seed backend, socket open or not: its socket never pushes messages
    * written over REST (other tabs' and devices' sends, bot replies), so they arrive by polling.
    */
@@ -51,6 +57,7 @@ export const DEFAULT_TIMING: Timing = {
   connectTimeoutMs: 10000,
   fallbackAfterFailures: 3,
   pollMs: 3000,
+  streamPollMs: 700,
   seedPollMs: 2000,
   ackTimeoutMs: 10000,
   retryBaseMs: 1000,

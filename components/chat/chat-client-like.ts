@@ -38,6 +38,8 @@ export interface ChatClientLike {
   getConversationId(): Id | null;
   send(text: string, options?: { conversationId?: Id; attachmentId?: Id }): Promise<ChatMessage>;
   retry(clientId: string): Promise<void>;
+  /** Stops a streaming bot reply for everyone (PROTOCOL §8). */
+  cancel(messageId: Id): Promise<void>;
   uploadAttachment(
     file: Blob & { name?: string },
     options?: { onProgress?: (p: UploadProgress) => void; signal?: AbortSignal; conversationId?: Id },

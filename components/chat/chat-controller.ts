@@ -9,6 +9,8 @@ import type {
   ClientEvents,
   ConnectionState,
   Id,
+  MessageEnd,
+  ReadChange,
   SessionChange,
   StorageUnavailable,
   TypingChange,
@@ -18,8 +20,12 @@ import type { ChatClientLike } from './chat-client-like.js';
 /** What the controller tells its host about, besides asking it to re-render. */
 export interface ChatControllerEvents {
   message(message: ChatMessage, live: boolean): void;
+  /** A streamed reply of the current conversation ended (complete, stopped or failed). */
+  replyEnded(end: MessageEnd): void;
   conversation(conversationId: Id | null): void;
   state(state: ConnectionState): void;
+  /** Someone (the user too, in any tab or device) read messages. */
+  read(change: ReadChange): void;
   error(error: ClientEvents['error']): void;
   authExpired(): void;
   /** The signed-in user changed (here or in another tab). */
@@ -123,12 +129,16 @@ export class ChatController implements ReactiveController {
         this.events.message(m, this.quiet === 0 && current(m.conversationId));
         this.host.requestUpdate();
       }),
+      c.on('message-end', (end) => {
+        if (current(end.conversationId)) this.events.replyEnded(end);
+      }),
       c.on('typing', ({ conversationId }) => {
         if (!current(conversationId)) return;
         this.typing = c.typingUsers(conversationId).filter((t) => t.isTyping);
         this.host.requestUpdate();
       }),
-      c.on('read', () => {
+      c.on('read', (r) => {
+        this.events.read(r);
         if (this.conversationId) {
           this.messages = c.messages(this.conversationId);
           this.version++;

@@ -134,6 +134,8 @@ export class ConversationPane {
               onPaste: this.uploads.onPaste,
               onSend: (input) => this.#sendFrom(input),
               onPick: (files) => this.uploads.add(files ? [...files] : []),
+              streaming: messages.some((m) => m.streamState === 'streaming'),
+              onStop: () => this.#stop(messages),
             })
       }`;
   }
@@ -144,12 +146,25 @@ export class ConversationPane {
       strings: locale.strings,
       botName: this.context.botName(),
       start: startsGroup(previous, m),
-      body: m.type === 'system' ? m.text : this.#markdown.render(m.text),
+      body:
+        m.type === 'system'
+          ? m.text
+          : m.streamState === 'streaming'
+            ? this.#markdown.renderLive(m.text)
+            : this.#markdown.render(m.text),
       base: this.context.base(),
       timeFormat: locale.timeFormat,
       retrying: this.#retries.has(m.key),
       onRetry: (msg) => this.#retries.retry(msg),
     });
+  }
+
+  /** Stop: every reply of the open conversation still being written is stopped for everyone. */
+  #stop(messages: readonly ChatMessage[]): void {
+    const client = this.context.chat.client;
+    for (const m of messages) {
+      if (m.streamState === 'streaming' && m.id) client?.cancel(m.id).catch(this.context.error);
+    }
   }
 
   /** Sends what the composer holds; puts it back if the send is refused. */

@@ -22,6 +22,15 @@ export class MarkdownCache {
     return template;
   }
 
+  /**
+   * Renders a text that is still growing (a streamed reply), without keeping it: every delta makes a
+   * new text, and only the final one is worth a cache entry. Lit updates the blocks in place, so
+   * the bubble grows without flicker; an unclosed code fence already renders as code.
+   */
+  renderLive(text: string): TemplateResult {
+    return renderMarkdown(text, this.options());
+  }
+
   clear(): void {
     this.#templates.clear();
   }

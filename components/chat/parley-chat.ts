@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import type { ChatMessage, ConnectionStatus, Id } from '../../src/index.js';
+import type { ChatMessage, ConnectionStatus, Id, MessageEnd } from '../../src/index.js';
 import { ChatController } from './chat-controller.js';
 import type { ChatClientLike } from './chat-client-like.js';
 import { ConversationPane } from './conversation-pane.js';
@@ -54,6 +54,8 @@ export type ParleyPosition = 'bottom-right' | 'bottom-left' | 'top-right' | 'top
  * @csspart composer - The composer form.
  * @csspart input - The composer textarea.
  * @csspart send - The send button.
+ * @csspart stop - The Stop button that replaces Send while a bot reply in the open conversation is written.
+ * @csspart stream-end - The "Stopped" / "Reply failed" mark of a streamed reply that did not finish.
  * @csspart attach - The attach button.
  * @csspart progress - Progress bar of an upload.
  * @csspart conversations - The conversation list.
@@ -102,7 +104,7 @@ export class ParleyChat extends LitElement {
   /** A token provider from the host (never stored); called when a token is needed. */
   @property({ attribute: false }) getToken: (() => string | null | Promise<string | null>) | undefined = undefined;
 
-  /** The text of the polite live region (new messages from others, "copied"). */
+  /** The text of the polite live region (new messages from others, streamed replies once ended, "copied"). */
   @state() private announcement = '';
 
   @query('[part="launcher"]') private launcher!: HTMLButtonElement;
@@ -111,11 +113,13 @@ export class ParleyChat extends LitElement {
   #countdown = new CountdownController(this);
   #controller = new ChatController(this, {
     message: (m, live) => this.#onMessage(m, live),
+    replyEnded: (end) => this.#onReplyEnded(end),
     conversation: (id) => this.#onConversation(id),
     state: (s) => {
       this.#countdown.follow(s);
       fire(this, 'parley-connection-change', { state: s.status });
     },
+    read: (r) => this.#unread.read(r.username === this.client?.user?.username),
     error: (e) => this.#emitError(e),
     authExpired: () => this.#session.expired(),
     session: (change) => this.#session.changed(change),
@@ -243,7 +247,9 @@ export class ParleyChat extends LitElement {
     const clientOptions =
       changed.has('apiUrl') || changed.has('session') || changed.has('token') || changed.has('getToken');
     if (clientOptions && this.hasUpdated) this.#session.dropOwnClient();
-    if (!this.client) this.#session.ensureClient();
+    // Not while detached: a removed widget's last update must not leave a client of its own behind
+    // (with tabs linked it would lead the other tabs from a page element nobody sees).
+    if (!this.client && this.isConnected) this.#session.ensureClient();
     if (changed.has('conversationId') && this.hasUpdated && this.conversationId && this.#session.signedIn) {
       void this.#conversations.switchTo(this.conversationId);
     }
@@ -304,9 +310,18 @@ export class ParleyChat extends LitElement {
     fire(this, 'parley-message', { message: m });
     if (!live || m.own) return;
     this.#unread.arrived();
+    // A streamed reply is announced once, when it ends (`#onReplyEnded`), never token by token.
+    if (m.streamState === 'streaming') return;
     const s = this.#locale.strings;
     const text = m.text || (m.attachment ? `${s.attachment}: ${m.attachment.file_name}` : '');
     this.announcement = s.newMessageFrom(m.type === 'bot' ? this.botName : m.senderName || m.sender || '', text);
+  }
+
+  /** The one announcement of a streamed reply: its final text, and whether it was stopped or failed. */
+  #onReplyEnded(end: MessageEnd): void {
+    const s = this.#locale.strings;
+    const said = s.newMessageFrom(this.botName, end.text);
+    this.announcement = end.streamState === 'complete' ? said : `${said} (${s.replyEnded[end.streamState]})`;
   }
 
   #onConversation(id: Id | null): void {

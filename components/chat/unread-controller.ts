@@ -45,6 +45,16 @@ export class UnreadController implements ReactiveController {
     this.count = 0;
   }
 
+  /**
+   * Messages were read. When the reader is the user (here, in another tab or on another device),
+   * nothing is unread any more: every tab's badge clears.
+   */
+  read(byUser: boolean): void {
+    if (!byUser || this.count === 0) return;
+    this.count = 0;
+    this.host.requestUpdate();
+  }
+
   markReadSoon(): void {
     const client = this.context.client();
     if (this.#readTimer || !client?.getConversationId()) return;

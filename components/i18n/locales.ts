@@ -19,6 +19,12 @@ export interface Strings {
   messages: string;
   messageInput: string;
   send: string;
+  /** Stop replaces Send while a bot reply in the open conversation is being written (its visible text). */
+  stop: string;
+  /** The Stop button's accessible name. */
+  stopReply: string;
+  /** The mark on a streamed reply that did not finish: shown in the bubble and said after it. */
+  replyEnded: Record<'stopped' | 'failed', string>;
   attach: string;
   cancelUpload: (name: string) => string;
   uploading: (name: string) => string;
@@ -73,6 +79,9 @@ const en: Strings = {
   messages: 'Messages',
   messageInput: 'Message',
   send: 'Send',
+  stop: 'Stop',
+  stopReply: 'Stop the reply',
+  replyEnded: { stopped: 'Stopped', failed: 'Reply failed' },
   attach: 'Attach a file',
   cancelUpload: (name) => `Cancel upload of ${name}`,
   uploading: (name) => `Uploading ${name}`,
@@ -127,6 +136,9 @@ const ar: Partial<Strings> = {
   messages: 'الرسائل',
   messageInput: 'الرسالة',
   send: 'إرسال',
+  stop: 'إيقاف',
+  stopReply: 'إيقاف الرد',
+  replyEnded: { stopped: 'أُوقف', failed: 'تعذّر إكمال الرد' },
   attach: 'إرفاق ملف',
   cancelUpload: (name) => `إلغاء رفع ${name}`,
   uploading: (name) => `جارٍ رفع ${name}`,

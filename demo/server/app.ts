@@ -17,8 +17,9 @@ import type { AppContext } from './context.js';
 import { hashPassword } from './auth/passwords.js';
 import { requireAuth } from './auth/require-auth.js';
 import { TokenService, loadSecret } from './auth/tokens.js';
-import { RuleBot, type Bot } from './bot/bot.js';
+import { RuleBot } from './bot/bot.js';
 import { BotRunner } from './bot/bot-runner.js';
+import { ReplyRecovery } from './bot/reply-recovery.js';
 import { ChatService } from './chat-service.js';
 import { notFound, objectBodies } from './http/errors.js';
 import { writeLimiter } from './http/rate-limit.js';
@@ -39,6 +40,7 @@ import { apiDocsRoutes } from './routes/api-docs-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { botRoutes } from './routes/bot-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
+import { messageRoutes } from './routes/message-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { realtimeRoutes } from './routes/realtime-routes.js';
 import { staticRoutes } from './routes/static-routes.js';
@@ -78,7 +80,7 @@ async function seedUsers(storage: ChatStorage, options: ServerOptions, log: Logg
   return demo.map(({ username, password }) => ({ username, password }));
 }
 
-export async function createServer(options: ServerOptions & { bot?: Bot }): Promise<ParleyServer> {
+export async function createServer(options: ServerOptions): Promise<ParleyServer> {
   const log = createLogger(options.logLevel ?? 'info');
   mkdirSync(options.dataDir, { recursive: true });
   const uploadsDir = join(options.dataDir, 'uploads');
@@ -122,9 +124,21 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   if (origins === '*') log.warn('ALLOWED_ORIGINS is not set: any origin may use the API and the socket (demo default)');
   else log.info({ origins }, 'CORS and socket Origin allow-list');
   const tokens = new TokenService(await loadSecret(options.dataDir, options.jwtSecret, log, sharedSecret), storage);
-  const chat = new ChatService(storage, fanout, metrics);
-  const bot = new BotRunner(options.bot ?? new RuleBot(), storage, fanout, metrics, log, options.botDelayMs ?? 400);
+  const chat = new ChatService(storage, fanout, metrics, hub.live);
+  const bot = new BotRunner(
+    options.bot ?? new RuleBot(options.botWordsPerSecond),
+    storage,
+    fanout,
+    hub.live,
+    metrics,
+    log,
+    { delayMs: options.botDelayMs ?? 400, idleTimeoutMs: options.botTimeoutMs },
+  );
   chat.bot = bot;
+  const recovery = new ReplyRecovery(bot, storage, log, {
+    staleMs: options.botStaleMs,
+    everyMs: options.botRecoveryEveryMs,
+  });
   const ctx: AppContext = {
     options,
     limits: rateLimitsWithDefaults(options.rateLimits),
@@ -156,7 +170,13 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   api.use(requireAuth(tokens));
   const writes = writeLimiter(ctx);
   api.use(botRoutes(ctx, writes));
-  api.use('/chat', conversationRoutes(ctx, writes), realtimeRoutes(ctx, writes), uploadRoutes(ctx, writes));
+  api.use(
+    '/chat',
+    conversationRoutes(ctx, writes),
+    messageRoutes(ctx, writes),
+    realtimeRoutes(ctx, writes),
+    uploadRoutes(ctx, writes),
+  );
   app.use('/api', api);
   app.use(staticRoutes());
   app.use(() => {
@@ -182,6 +202,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log.info({ url, database: engine, redis: Boolean(options.redisUrl) }, 'parley server listening');
   await bot.resume();
+  await recovery.start();
 
   let closing: Promise<void> | null = null;
   return {
@@ -192,6 +213,7 @@ export async function createServer(options: ServerOptions & { bot?: Bot }): Prom
     close() {
       closing ??= (async () => {
         clearInterval(sweep);
+        recovery.stop();
         // Stop accepting, close sockets (1012), let in-flight requests finish, then the bot.
         const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();

@@ -4,10 +4,11 @@
  * show typing, add a participant. Errors are `ApiError`s; the socket maps them to error frames.
  */
 import { MAX_MESSAGE_LENGTH, type Id, type Message, type ParticipantRole, type User } from '../../src/types.js';
-import type { BotRunner } from './bot/bot-runner.js';
+import type { BotRunner, CancelResult } from './bot/bot-runner.js';
 import { ApiError, detail, fieldError, notFound } from './http/errors.js';
 import type { Metrics } from './metrics.js';
 import type { Fanout } from './realtime/fanout.js';
+import type { LiveReplies } from './realtime/live-replies.js';
 import { AttachmentUnavailableError, type ChatStorage } from './storage/storage.js';
 
 /** Ids a `read` frame may carry: marking read needs only the highest one. */
@@ -50,6 +51,7 @@ export class ChatService {
     private readonly storage: ChatStorage,
     private readonly fanout: Fanout,
     private readonly metrics: Metrics,
+    private readonly live: LiveReplies,
   ) {}
 
   /** 404 unless the conversation exists and `userId` takes part in it. */
@@ -151,6 +153,27 @@ export class ChatService {
         read_at: readAt,
       },
     });
+  }
+
+  /**
+   * A message the user may see, with its newest text (a streaming reply's as last sent); 404 for
+   * an unknown message or one of a conversation the user is not in (or not `conversationId`).
+   */
+  async visibleMessage(user: User, messageId: Id, conversationId?: Id): Promise<Message> {
+    const message = await this.storage.getMessage(messageId);
+    if (!message || (conversationId !== undefined && message.conversation_id !== conversationId)) throw notFound();
+    await this.requireParticipant(message.conversation_id, user.id);
+    return this.live.current(message);
+  }
+
+  /**
+   * Stops a streaming bot reply for everyone (§8): any participant may. `stopped: false` (and the
+   * message unchanged) when it was not streaming; 404 as `visibleMessage`.
+   */
+  async cancelReply(user: User, messageId: Id, conversationId?: Id): Promise<CancelResult> {
+    const message = await this.visibleMessage(user, messageId, conversationId);
+    if (message.stream_state !== 'streaming' || !this.bot) return { message, stopped: false };
+    return this.bot.cancel(message);
   }
 
   /** Typing to every socket of the conversation but `exceptConnectionId` (the sender's own). */

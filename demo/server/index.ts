@@ -3,5 +3,5 @@
  */
 export { createServer, type ParleyServer, type ServerOptions } from './app.js';
 export type { RateLimitOptions } from './options.js';
-export type { Bot, BotInput, BotReply } from './bot/bot.js';
+export type { Bot, BotInput } from './bot/bot.js';
 export type { ChatStorage } from './storage/storage.js';

@@ -2,10 +2,13 @@
  * `npm start`: the reference server on PORT (default 8000) with its data in PARLEY_DATA_DIR
  * (default ./data). Environment: DATABASE_URL (postgres://...; unset: SQLite in the data dir),
  * JWT_SECRET, REDIS_URL, ALLOWED_ORIGINS (comma list),
- * LOG_LEVEL, PARLEY_DEMO_USERS=0. SIGTERM/SIGINT shut down gracefully.
+ * LOG_LEVEL, PARLEY_DEMO_USERS=0, and the bot: BOT_PROVIDER (rules | openai), LLM_BASE_URL,
+ * LLM_API_KEY, LLM_MODEL, BOT_SYSTEM_PROMPT, LLM_TIMEOUT_MS (see `bot/providers.ts`).
+ * SIGTERM/SIGINT shut down gracefully.
  */
 import { resolve } from 'node:path';
 import { createServer } from './app.js';
+import { botFromEnv, botTimeoutFromEnv, describeBot } from './bot/providers.js';
 import { DEMO_USERS } from './options.js';
 
 const env = process.env;
@@ -23,6 +26,8 @@ const server = await createServer({
   allowedOrigins: origins?.length ? origins : '*',
   demoUsers: env.PARLEY_DEMO_USERS !== '0',
   logLevel: env.LOG_LEVEL ?? 'info',
+  bot: botFromEnv(env),
+  botTimeoutMs: botTimeoutFromEnv(env),
 });
 
 const publicUrl = `http://localhost:${server.port}`;
@@ -33,6 +38,7 @@ console.log(
     `Parley reference server: ${publicUrl}`,
     `  chat test page: ${publicUrl}/chat-test`,
     `  API:            ${publicUrl}/api/  ·  socket: ws://localhost:${server.port}/ws/chat/<id>/`,
+    `  bot:            ${describeBot(env)}`,
     ...(demo.length ? ['  demo accounts:  ' + demo.map((u) => `${u.username} / ${u.password}`).join(', ')] : []),
     '',
   ].join('\n'),

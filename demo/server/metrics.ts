@@ -5,6 +5,8 @@ export class Metrics {
   openSockets = 0;
   messagesStored = 0;
   messagesFannedOut = 0;
+  /** `message:delta` frames handed to sockets (streamed bot replies). */
+  deltasFannedOut = 0;
   botReplies = 0;
   uploadBytes = 0;
   readonly httpByStatus = new Map<number, number>();
@@ -25,6 +27,9 @@ export class Metrics {
       '# HELP parley_messages_fanned_out_total message:new frames sent to sockets.',
       '# TYPE parley_messages_fanned_out_total counter',
       `parley_messages_fanned_out_total ${this.messagesFannedOut}`,
+      '# HELP parley_deltas_fanned_out_total message:delta frames (streamed bot replies) sent to sockets.',
+      '# TYPE parley_deltas_fanned_out_total counter',
+      `parley_deltas_fanned_out_total ${this.deltasFannedOut}`,
       '# HELP parley_bot_replies_total Bot replies written.',
       '# TYPE parley_bot_replies_total counter',
       `parley_bot_replies_total ${this.botReplies}`,

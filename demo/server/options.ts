@@ -1,6 +1,7 @@
 /**
  * Options of `createServer` and their defaults (see docs/CONTRACT.md).
  */
+import type { Bot } from './bot/bot.js';
 import type { LimitStore } from './limits/limit-store.js';
 
 /** Limits a load test may loosen. Windows in ms. */
@@ -57,6 +58,21 @@ export interface ServerOptions {
   botDelayMs?: number;
   /** Display name of the bot's messages (default "Bot"). */
   botName?: string;
+  /**
+   * Writes the replies (default: the rule-based bot typing `botWordsPerSecond` words a second;
+   * `npm start` picks one by `BOT_PROVIDER`, see `bot/providers.ts`).
+   */
+  bot?: Bot;
+  /** How fast the default rule-based bot types (default 40 words a second). */
+  botWordsPerSecond?: number;
+  /** A bot provider that sends nothing for this long fails the reply (default 30 000 ms). */
+  botTimeoutMs?: number;
+  /**
+   * A streaming reply not stored for this long has lost its writer (a crash) and is finished by
+   * this instance (default 5000 ms); looked for every `botRecoveryEveryMs` (default 2000 ms).
+   */
+  botStaleMs?: number;
+  botRecoveryEveryMs?: number;
   rateLimits?: RateLimitOptions;
   /**
    * Where the per-user limits are counted (default: in Redis with `redisUrl`, so every instance

@@ -1,4 +1,4 @@
-/** `GET /api/chat/conversations/<id>/messages/` (PROTOCOL §2). */
+/** Messages over REST: the listing, one message, and stopping a streamed reply (PROTOCOL §2, §8). */
 import type { Id, Message } from '../types.js';
 import type { Http } from './http.js';
 import { toMessage } from './normalize.js';
@@ -28,4 +28,17 @@ export async function getMessages(http: Http, conversationId: Id, query: Message
   // A paginating seed backend may wrap the list as `{results: [...]}`.
   const list = Array.isArray(raw) ? raw : ((raw as { results?: unknown[] } | null)?.results ?? []);
   return list.map(toMessage);
+}
+
+/** `GET /api/chat/messages/<id>/` (v1.2): one message with its current text and `stream_state`. */
+export async function getMessage(http: Http, messageId: Id): Promise<Message> {
+  return toMessage(await http.request<unknown>('GET', `/api/chat/messages/${encodeURIComponent(messageId)}/`));
+}
+
+/**
+ * `POST /api/chat/messages/<id>/cancel/` (v1.2): stops a streaming bot reply for everyone. Answers
+ * the message as the server now holds it (`stopped`, or its earlier end when it had already ended).
+ */
+export async function postCancel(http: Http, messageId: Id): Promise<Message> {
+  return toMessage(await http.request<unknown>('POST', `/api/chat/messages/${encodeURIComponent(messageId)}/cancel/`));
 }

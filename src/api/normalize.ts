@@ -2,7 +2,17 @@
  * Wire objects as the client uses them: ids as decimal strings (a seed backend sends integers),
  * `conversation_id` filled from the seed's `conversation`, missing optional fields defaulted.
  */
-import type { Attachment, BotPrompt, Conversation, Id, Message, Participant, User } from '../types.js';
+import {
+  STREAM_STATES,
+  type Attachment,
+  type BotPrompt,
+  type Conversation,
+  type Id,
+  type Message,
+  type Participant,
+  type StreamState,
+  type User,
+} from '../types.js';
 import { toId, toIdOrNull } from '../util/ids.js';
 
 type Raw = Record<string, unknown>;
@@ -58,7 +68,13 @@ export function toMessage(raw: unknown): Message {
   };
   if (sender_id !== undefined) message.sender_id = sender_id;
   if (typeof m.seq === 'number') message.seq = m.seq;
+  if (isStreamState(m.stream_state)) message.stream_state = m.stream_state;
   return message;
+}
+
+/** A `stream_state` the client knows (anything else: treated as a message that was never streamed). */
+function isStreamState(value: unknown): value is StreamState {
+  return (STREAM_STATES as readonly unknown[]).includes(value);
 }
 
 /** A display name: `display_name`, else a seed's first and last name, else the username. */

@@ -36,6 +36,8 @@ export interface OutboxDeps {
   /** The entry left this outbox without being delivered by it (discarded or sent by another tab). */
   onGone(entry: OutboxEntry): void;
   onError(error: ParleyError): void;
+  /** The entry was written to storage (a follower tab tells the leader, which sends it). */
+  queued?(entry: QueuedOutboxEntry): void;
 }
 
 export class Outbox {
@@ -120,7 +122,26 @@ export class Outbox {
       if (this.#entries.get(owned.clientId) === owned) this.#entries.delete(owned.clientId);
       throw error;
     }
+    this.#deps.queued?.(owned);
     this.kick(owned.conversationId);
+  }
+
+  /**
+   * An entry another tab of this browser wrote to the shared storage: held and sent from here.
+   * False when it is not the current owner's or is held already.
+   */
+  adopt(entry: QueuedOutboxEntry): boolean {
+    if (!this.#owner || entry.owner !== this.#owner || this.#entries.has(entry.clientId)) return false;
+    this.#entries.set(entry.clientId, entry);
+    this.kick(entry.conversationId);
+    return true;
+  }
+
+  /** Reads the current owner's entries from storage again (a tab that starts leading). */
+  reload(): Promise<OutboxEntry[]> {
+    const owner = this.#owner;
+    this.#owner = null;
+    return this.setOwner(owner);
   }
 
   get(clientId: string): OutboxEntry | undefined {

@@ -19,6 +19,7 @@ export function fromWire(wire: Message, own: boolean): ChatMessage {
     status: wire.status,
     createdAt: wire.created_at,
     own,
+    streamState: wire.stream_state ?? null,
   };
 }
 
@@ -38,6 +39,7 @@ export function pendingBubble(entry: OutboxEntry, sender: string | null, senderN
     status: entry.status === 'failed' ? 'failed' : 'pending',
     createdAt: entry.createdAt,
     own: true,
+    streamState: null,
     ...(entry.status === 'failed' ? { failure: entry.failure } : {}),
   };
 }
@@ -58,5 +60,6 @@ export function replyBubble(conversationId: Id, key: string, text: string, sende
     status: 'sent',
     createdAt: new Date().toISOString(),
     own: false,
+    streamState: null,
   };
 }

@@ -13,6 +13,7 @@ import type { ClientFrame, Id, ServerFrame } from '../types.js';
 import { compareIds } from '../util/ids.js';
 import type { Logger } from '../util/log.js';
 import type { MessageStore } from './message-store.js';
+import type { ReplyStreams } from './reply-streams.js';
 import type { TypingTracker } from './typing-tracker.js';
 
 const PAGE = 200;
@@ -28,6 +29,8 @@ export interface SyncDeps {
   store: MessageStore;
   typing: TypingTracker;
   delivery: Delivery;
+  /** Streamed bot replies: deltas, ends, and the fetch of replies a catch-up did not bring again. */
+  streams: Pick<ReplyStreams, 'delta' | 'end' | 'caughtUp'>;
   log: Logger;
   isSeed(): boolean;
   /** Resolves once the backend's kind is known (never rejects). */
@@ -51,6 +54,8 @@ export class ConversationSync {
   #running = new Map<Id, boolean>();
   /** The unanswered `sync` of a conversation: a lost `synced` must not stop catch-ups for good. */
   #syncTimers = new Map<Id, ReturnType<typeof setTimeout>>();
+  /** Messages the server sent again while a catch-up of the conversation ran. */
+  #resent = new Map<Id, Set<Id>>();
 
   constructor(deps: SyncDeps) {
     this.#deps = deps;
@@ -90,6 +95,7 @@ export class ConversationSync {
       return Promise.resolve();
     }
     this.#running.set(conversationId, false);
+    this.#resent.set(conversationId, new Set());
     const viaSocket = !this.#deps.isSeed() && this.#deps.openConversation() === conversationId;
     if (viaSocket && this.#deps.sendFrame({ type: 'sync', after_seq: this.#deps.store.lastSeq(conversationId) })) {
       const timer = setTimeout(() => {
@@ -114,6 +120,8 @@ export class ConversationSync {
     this.#syncTimers.delete(conversationId);
     const again = this.#running.get(conversationId);
     this.#running.delete(conversationId);
+    this.#deps.streams.caughtUp(conversationId, this.#resent.get(conversationId) ?? new Set());
+    this.#resent.delete(conversationId);
     if (again) void this.catchUp(conversationId);
   }
 
@@ -122,6 +130,7 @@ export class ConversationSync {
     for (const timer of this.#syncTimers.values()) clearTimeout(timer);
     this.#syncTimers.clear();
     this.#running.clear();
+    this.#resent.clear();
   }
 
   /** Applies one frame from the socket of `conversationId`. */
@@ -132,6 +141,7 @@ export class ConversationSync {
         const message = toMessage(frame.message);
         const gap = message.seq !== undefined && message.seq > store.lastSeq(message.conversation_id) + 1;
         store.ingest([message]);
+        this.#resent.get(message.conversation_id)?.add(message.id);
         if (message.client_id) delivery.confirmed(message.client_id);
         // A catch-up already running may have read before this gap opened: it goes again when done.
         if (gap) {
@@ -140,6 +150,12 @@ export class ConversationSync {
         }
         return;
       }
+      case 'message:delta':
+        this.#deps.streams.delta(frame);
+        return;
+      case 'message:end':
+        this.#deps.streams.end(frame);
+        return;
       case 'message:ack':
         if (frame.client_id) {
           store.ack(conversationId, frame.client_id, toId(frame.message_id), frame.seq);
@@ -194,6 +210,8 @@ export class ConversationSync {
         return;
       }
       case 'error':
+        // A Stop that crossed the reply's end: the `message:end` is on its way, nothing failed.
+        if (frame.code === 'not_streaming') return;
         delivery.socketError(frame);
         this.#deps.onError(new ValidationError(`The server refused a frame: ${frame.message}`, { code: frame.code }));
         return;

@@ -19,6 +19,8 @@ export interface StoreCallbacks {
   onMessage(message: ChatMessage): void;
   onStatus(change: MessageStatusChange): void;
   onChange(conversationId: Id): void;
+  /** A held message came from the server again (a streaming reply may have grown or ended). */
+  onStoredAgain(message: ChatMessage, wire: Message): void;
 }
 
 /** Fields the server may add to a held message. */
@@ -61,6 +63,16 @@ export class MessageStore {
   /** The ordered messages of a conversation. */
   list(conversationId: Id): readonly ChatMessage[] {
     return this.#buckets.get(conversationId)?.list ?? [];
+  }
+
+  /** The held message with this server id (in `conversationId` when given, else in any conversation). */
+  find(messageId: Id, conversationId?: Id): ChatMessage | undefined {
+    if (conversationId !== undefined) return this.#buckets.get(conversationId)?.byId.get(messageId);
+    for (const bucket of this.#buckets.values()) {
+      const message = bucket.byId.get(messageId);
+      if (message) return message;
+    }
+    return undefined;
   }
 
   /** The highest `seq` held with no gap before it (0 when none). */
@@ -133,6 +145,7 @@ export class MessageStore {
         this.#echoMatch(bucket, wire);
       if (known) {
         this.#merge(bucket, known, wire);
+        this.#cb.onStoredAgain(known, wire);
         continue;
       }
       const message = fromWire(wire, wire.type === 'user' && this.#isOwn(wire));
@@ -211,6 +224,18 @@ export class MessageStore {
 
   clear(): void {
     this.#buckets.clear();
+  }
+
+  /**
+   * A follower tab's copy of the leader's list of a conversation: replaces what is held, quietly
+   * (the leader's own events are forwarded with it). The messages are taken in the order given.
+   */
+  replace(conversationId: Id, messages: readonly ChatMessage[]): void {
+    const bucket = this.#bucket(conversationId);
+    bucket.list = [...messages];
+    bucket.byId = new Map(messages.filter((m) => m.id !== null).map((m) => [m.id!, m]));
+    bucket.byClientId = new Map(messages.filter((m) => m.clientId !== null).map((m) => [m.clientId!, m]));
+    bucket.order = new Map(messages.filter((m) => m.id === null).map((m, i) => [m.key, i + 1]));
   }
 
   /** Written by the current user: by username, or by user id where a seed's listing gives only that. */

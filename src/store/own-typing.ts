@@ -55,6 +55,11 @@ export class OwnTyping {
     return true;
   }
 
+  /** A frame sent for another tab of this browser will come back to this socket: drop it then. */
+  expectEcho(isTyping: boolean): void {
+    this.#echoes.push({ isTyping, at: Date.now() });
+  }
+
   #sent(isTyping: boolean): void {
     if (this.#send(isTyping)) this.#echoes.push({ isTyping, at: Date.now() });
   }

@@ -55,6 +55,8 @@ export class Connection {
   #pingTimer: ReturnType<typeof setTimeout> | undefined;
   #pongTimer: ReturnType<typeof setTimeout> | undefined;
   #unlisten: (() => void) | null = null;
+  /** A follower tab: the state is the leader's, and there is no socket here. */
+  #mirrored = false;
 
   constructor(deps: ConnectionDeps) {
     this.#deps = deps;
@@ -66,10 +68,17 @@ export class Connection {
 
   /** Whether the socket is open and past its handshake. */
   get isOpen(): boolean {
+    if (this.#mirrored) return this.#state.status === 'open';
     return this.#handshaken && !!this.#socket?.isOpen;
   }
 
+  /** Whether the state is a follower tab's copy of the leader's (see {@link mirror}). */
+  get mirrored(): boolean {
+    return this.#mirrored;
+  }
+
   get transport(): 'websocket' | 'http' | null {
+    if (this.#mirrored) return this.isOpen ? 'websocket' : this.#state.status === 'fallback' ? 'http' : null;
     if (this.isOpen) return 'websocket';
     return this.#fallback ? 'http' : null;
   }
@@ -77,6 +86,7 @@ export class Connection {
   /** Follows `conversationId`: opens its socket (closing any other). */
   start(conversationId: Id): void {
     this.#teardown();
+    this.#mirrored = false;
     this.#conversationId = conversationId;
     this.#attempt = 0;
     this.#failures = 0;
@@ -88,12 +98,28 @@ export class Connection {
   /** Closes everything and settles in `closed` with `reason`. */
   stop(reason: CloseReason = 'disconnected'): void {
     this.#teardown();
+    this.#mirrored = false;
     this.#unlisten?.();
     this.#unlisten = null;
     this.#conversationId = null;
     // Already closed for this reason (auth-expired reaches here from the token manager too): say it once.
     if (this.#state.status === 'closed' && this.#state.reason === reason) return;
     if (this.#state.status !== 'idle' || reason !== 'disconnected') this.#setState({ status: 'closed', reason });
+  }
+
+  /**
+   * A follower tab: no socket of its own (any is closed, quietly), and `state` is the leader's
+   * connection state, emitted as this client's own.
+   */
+  mirror(state: ConnectionState): void {
+    if (!this.#mirrored) {
+      this.#teardown();
+      this.#unlisten?.();
+      this.#unlisten = null;
+      this.#conversationId = null;
+      this.#mirrored = true;
+    }
+    if (JSON.stringify(state) !== JSON.stringify(this.#state)) this.#setState(state);
   }
 
   /** Tries the socket again now (the "retry now" button, `online`, page visible). */

@@ -4,14 +4,24 @@
  * 127.0.0.1 (`/healthz`): a document fulfilled by a Playwright route counts as a public address,
  * and Chromium's Local Network Access checks then block its sockets to 127.0.0.1.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { BenchContext } from './support.js';
 
 /** Opens a fresh context and page on `serverUrl` with `/parley.js` loaded (window.Parley). */
 export async function openParleyPage(ctx: BenchContext, browser: Browser, serverUrl: string): Promise<Page> {
+  return openParleyTab(await openBrowserContext(ctx, browser), serverUrl);
+}
+
+/** A fresh browser context (one browser profile: its pages are tabs of one browser), closed when the measure ends. */
+export async function openBrowserContext(ctx: BenchContext, browser: Browser): Promise<BrowserContext> {
   // bypassCSP: the server's security headers apply to /healthz; the bench injects its own script.
   const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
   ctx.defer(() => context.close());
+  return context;
+}
+
+/** Opens one more page (tab) of `context` on `serverUrl` with `/parley.js` loaded (window.Parley). */
+export async function openParleyTab(context: BrowserContext, serverUrl: string): Promise<Page> {
   const page = await context.newPage();
   // tsx compiles this file with esbuild's keepNames: functions handed to page.evaluate call its
   // `__name` helper, which the page does not have.

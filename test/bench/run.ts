@@ -19,6 +19,9 @@ import { longConversation } from './long-conversation.js';
 import { outboxFlush } from './outbox-flush.js';
 import { postgres } from './postgres.js';
 import { restThroughput } from './rest-throughput.js';
+import { streamReply } from './stream-reply.js';
+import { streaming } from './streaming.js';
+import { tabsBench } from './tabs.js';
 import { ROOT, type BenchContext, type Measure } from './support.js';
 import { errorRow, formatTable, writeResults, type Row } from './table.js';
 
@@ -36,6 +39,9 @@ const measures: Measure[] = [
   restThroughput,
   outboxFlush,
   longConversation,
+  streamReply,
+  streaming,
+  tabsBench,
 ];
 
 function newestMtime(dir: string): number {

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ParleyServer } from '../../demo/server/index.js';
+import type { ServerOptions } from '../../demo/server/options.js';
 import type { Row } from './table.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -240,6 +241,8 @@ export async function startParley(
     dataDir?: string;
     /** `postgres://...`: the instances share this database (each with a data dir of its own). */
     databaseUrl?: string;
+    /** More `createServer` options (e.g. the bot: `bot`, `botWordsPerSecond`). */
+    extra?: Partial<ServerOptions>;
   } = {},
 ): Promise<{ servers: ParleyServer[]; users: BenchUser[]; dataDir: string }> {
   // Loaded on demand: a broken server fails the measures that need it, not the whole run.
@@ -260,6 +263,7 @@ export async function startParley(
       rateLimits: BENCH_RATE_LIMITS,
       logLevel: 'silent',
       ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+      ...options.extra,
     });
     ctx.defer(() => server.close());
     servers.push(server);

@@ -35,15 +35,15 @@ function withLocalImports(entry: string): string[] {
   return [...seen];
 }
 
-test('dist/parley.js, everything included, is at most 46 KB gzip', () => {
+test('dist/parley.js, everything included, is at most 50 KB gzip', () => {
   const size = gz(requireBuilt('dist/parley.js'));
   console.log(`dist/parley.js: ${(size / KB).toFixed(1)} KB gzip (${size} bytes)`);
-  assert.ok(size <= 46 * KB, `dist/parley.js is ${(size / KB).toFixed(1)} KB gzip, over the 46 KB budget`);
+  assert.ok(size <= 50 * KB, `dist/parley.js is ${(size / KB).toFixed(1)} KB gzip, over the 50 KB budget`);
 });
 
-test('the ESM client dist/esm/index.js with the chunks it imports is at most 17 KB gzip', () => {
+test('the ESM client dist/esm/index.js with the chunks it imports is at most 21 KB gzip', () => {
   const files = withLocalImports(requireBuilt('dist/esm/index.js'));
   const size = files.reduce((sum, file) => sum + gz(file), 0);
   console.log(`dist/esm/index.js + ${files.length - 1} chunk(s): ${(size / KB).toFixed(1)} KB gzip (${size} bytes)`);
-  assert.ok(size <= 17 * KB, `the ESM client is ${(size / KB).toFixed(1)} KB gzip, over the 17 KB budget`);
+  assert.ok(size <= 21 * KB, `the ESM client is ${(size / KB).toFixed(1)} KB gzip, over the 21 KB budget`);
 });

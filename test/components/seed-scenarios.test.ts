@@ -146,4 +146,30 @@ describe('the seed guide scenarios against the seed stand-in', () => {
       `other:${reply('Still here')}`,
     ]);
   });
+
+  it('a seed reply arrives whole: never a Stop button, a busy bubble or a stream event, and one announcement', async () => {
+    const el = await tab();
+    const streamEvents: string[] = [];
+    el.client!.on('message-delta', () => streamEvents.push('delta'));
+    el.client!.on('message-end', () => streamEvents.push('end'));
+    const liveRegion = $(el.shadowRoot!, '[role="status"]');
+    const said: string[] = [];
+    new MutationObserver(() => said.push(liveRegion.textContent!.trim())).observe(liveRegion, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
+    const stopShown: boolean[] = [];
+    new MutationObserver(() => stopShown.push(!!el.shadowRoot!.querySelector('[part="stop"]'))).observe(
+      el.shadowRoot!,
+      { subtree: true, childList: true, attributes: true },
+    );
+    type(el, 'help');
+    await until(el, () => has(el, reply('help')));
+    expect(el.client!.messages().map((m) => m.streamState)).to.deep.equal([null, null]);
+    expect(el.shadowRoot!.querySelector('[aria-busy]')).to.equal(null);
+    expect(stopShown.some(Boolean)).to.equal(false);
+    expect(streamEvents).to.deep.equal([]);
+    expect(said.filter((text) => text.includes(seedBotReply('help').slice(0, 20)))).to.have.length(1);
+  });
 });

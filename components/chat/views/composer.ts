@@ -2,7 +2,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { MAX_MESSAGE_LENGTH, type BotPrompt } from '../../../src/index.js';
 import type { Strings } from '../../i18n/locales.js';
-import { attachIcon, closeIcon, sendIcon } from './icons.js';
+import { attachIcon, closeIcon, sendIcon, stopIcon } from './icons.js';
 
 /** One upload in progress (or failed), shown with a progress bar and a cancel button. */
 export interface UploadItem {
@@ -26,6 +26,10 @@ export interface ComposerProps {
   /** Enter (without Shift, outside an IME composition) or the send button. */
   onSend(input: HTMLTextAreaElement): void;
   onPick(files: FileList | null): void;
+  /** A bot reply of this conversation is being written: the send button becomes Stop. */
+  streaming: boolean;
+  /** The Stop button. */
+  onStop(): void;
 }
 
 export function renderComposer(p: ComposerProps): TemplateResult {
@@ -39,6 +43,12 @@ export function renderComposer(p: ComposerProps): TemplateResult {
   const submit = (e: SubmitEvent) => {
     e.preventDefault();
     p.onSend((e.currentTarget as HTMLFormElement).querySelector('textarea')!);
+  };
+  // One button that turns into Stop and back (not two): keyboard focus stays on it when the reply ends.
+  const stop = (e: Event) => {
+    if (!p.streaming) return;
+    e.preventDefault();
+    p.onStop();
   };
   return html`
     ${
@@ -84,6 +94,8 @@ export function renderComposer(p: ComposerProps): TemplateResult {
         placeholder=${s.messageInput} enterkeyhint="send"
         @keydown=${keydown} @paste=${p.onPaste}
         @input=${(e: InputEvent) => p.onTyping((e.target as HTMLTextAreaElement).value.trim().length > 0)}></textarea>
-      <button type="submit" part="send" class="send" aria-label=${s.send} title=${s.send}>${sendIcon}</button>
+      <button type=${p.streaming ? 'button' : 'submit'} part=${p.streaming ? 'stop' : 'send'}
+        class="send ${p.streaming ? 'stop' : ''}" aria-label=${p.streaming ? s.stopReply : s.send}
+        title=${p.streaming ? s.stop : s.send} @click=${stop}>${p.streaming ? stopIcon : sendIcon}</button>
     </form>`;
 }

@@ -16,4 +16,5 @@ export const attachIcon = icon(
   svg`<path d="M21 11.5l-8.6 8.6a5 5 0 0 1-7.1-7.1l8.6-8.6a3.3 3.3 0 0 1 4.7 4.7l-8.6 8.6a1.7 1.7 0 0 1-2.4-2.4l7.9-7.9"/>`,
 );
 export const sendIcon = icon(svg`<path d="M4 12l16-8-6 16-2.5-6.5L4 12z"/>`);
+export const stopIcon = icon(svg`<rect x="6" y="6" width="12" height="12" rx="2"/>`);
 export const fileIcon = icon(svg`<path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8l-5-5zM14 3v5h5"/>`);

@@ -55,6 +55,22 @@ export const messageBubbleStyles = css`
     color: var(--_text);
     border: 1px solid var(--_danger);
   }
+  /* A streamed reply being written: a caret after its last block (static: no motion needed). */
+  .message[data-stream='streaming'] .body > :last-child::after,
+  .caret::after {
+    content: '▍';
+    margin-inline-start: 1px;
+    color: var(--_muted);
+  }
+  .stream-end {
+    margin-top: 4px;
+    font-size: 12px;
+    font-style: italic;
+    color: var(--_muted);
+  }
+  .stream-end.failed {
+    color: var(--_danger);
+  }
   .image img {
     display: block;
     max-width: 220px;

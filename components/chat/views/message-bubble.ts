@@ -1,4 +1,9 @@
-/** One message bubble: sender and time at the start of a group, the body, attachment, ticks, Retry. */
+/**
+ * One message bubble: sender and time at the start of a group, the body, attachment, ticks, Retry.
+ * A streamed bot reply is `aria-busy` while it is written (its growth is never read out; the
+ * element announces it once, when it ends) and carries a visible "Stopped" / "Reply failed" mark
+ * when it did not finish.
+ */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Attachment, ChatMessage } from '../../../src/index.js';
 import type { Strings } from '../../i18n/locales.js';
@@ -30,8 +35,11 @@ export function renderBubble(m: ChatMessage, p: BubbleProps): TemplateResult {
   const s = p.strings;
   const who = m.own ? s.you : m.type === 'bot' ? p.botName : m.senderName || m.sender || '';
   const time = p.timeFormat.format(new Date(m.createdAt));
+  const streaming = m.streamState === 'streaming';
+  const ended = m.streamState === 'stopped' || m.streamState === 'failed' ? m.streamState : null;
   return html`<div part="message" class="message ${m.own ? 'own' : 'other'} ${p.start ? 'start' : ''}"
-    data-type=${m.type} data-status=${m.status} data-key=${m.key}>
+    data-type=${m.type} data-status=${m.status} data-key=${m.key} data-stream=${m.streamState ?? nothing}
+    aria-busy=${streaming ? 'true' : nothing}>
     ${
       p.start && m.type !== 'system'
         ? html`<div class="meta"><span class="sender">${who}</span> <time datetime=${m.createdAt}>${time}</time></div>`
@@ -39,6 +47,13 @@ export function renderBubble(m: ChatMessage, p: BubbleProps): TemplateResult {
     }
     <div class="bubble">
       ${m.text ? html`<div class="body" dir="auto">${p.body}</div>` : nothing}
+      ${streaming && !m.text ? html`<span class="caret" aria-hidden="true"></span>` : nothing}
+      ${
+        ended
+          ? html`<div part="stream-end" class="stream-end ${ended}"><span aria-hidden="true">${ended === 'stopped' ? '■' : '⚠'}</span>
+            ${s.replyEnded[ended]}</div>`
+          : nothing
+      }
       ${m.attachment ? renderAttachment(m.attachment, p.base, s) : nothing}
       ${
         m.own

@@ -160,6 +160,30 @@ export const paths = {
       },
     },
   },
+  '/api/chat/messages/{id}/': {
+    get: {
+      tags: chat,
+      summary: 'One message, with its current text and `stream_state`',
+      description:
+        'A streamed bot reply grows while it is written: a client that missed a `message:delta` (a gap) or follows the chat over HTTP reads the reply here until it ends.',
+      parameters: [idParam('message')],
+      responses: { 200: json('The message.', ref('Message')), ...readErrors },
+    },
+  },
+  '/api/chat/messages/{id}/cancel/': {
+    post: {
+      tags: chat,
+      summary: 'Stop a streaming bot reply for everyone',
+      description:
+        'Any participant may. The generation stops, the text so far is stored `stopped` and `message:end` goes to every socket. A reply that already ended (or a message never streamed) is left as it is and answered as it is.',
+      parameters: [idParam('message')],
+      responses: {
+        200: json('The reply as it ended (`stopped`), or as it already was.', ref('Message')),
+        ...readErrors,
+        429: errorResponse('TooManyRequests'),
+      },
+    },
+  },
   '/api/chat/messages/{id}/read/': {
     post: {
       tags: chat,

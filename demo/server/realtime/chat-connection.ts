@@ -1,6 +1,6 @@
 /**
- * One accepted chat socket: greets with `hello`, handles the client frames of PROTOCOL §4
- * (`message`, `typing`, `read`, `sync`, `ping`) and reports presence. Every frame passes the
+ * One accepted chat socket: greets with `hello`, handles the client frames of PROTOCOL §4 and §8
+ * (`message`, `typing`, `read`, `sync`, `cancel`, `ping`) and reports presence. Every frame passes the
  * socket's flood guard; every frame but `ping` spends the user's write budget, shared with REST
  * and the user's other sockets. Bad frames get an `error` frame (with the send's `client_id`);
  * the socket stays open. Sustained refusals close it with 1008.
@@ -229,13 +229,31 @@ export class ChatConnection implements HubMember {
           return this.error('invalid_message', 'after_seq must be a non-negative integer.');
         }
         const after = given;
-        const batch = await ctx.storage.listMessages(this.conversationId, { afterSeq: after, limit: SYNC_MAX + 1 });
+        const [batch, streaming] = await Promise.all([
+          ctx.storage.listMessages(this.conversationId, { afterSeq: after, limit: SYNC_MAX + 1 }),
+          ctx.storage.streamingIn(this.conversationId),
+        ]);
         const page = batch.slice(0, SYNC_MAX);
-        for (const message of page) this.send({ type: 'message:new', message });
+        // §8 catch-up: every reply still streaming, with its newest text, even one at or before after_seq.
+        const sent = new Set(page.map((m) => m.id));
+        const earlier = streaming.filter((m) => !sent.has(m.id));
+        for (const message of [...earlier, ...page])
+          this.send({ type: 'message:new', message: ctx.hub.live.current(message) });
         const last = page.at(-1)?.seq;
         // What a sync hands over is delivered, as what a broadcast hands over is.
         if (last !== undefined) ctx.hub.delivered(this.conversationId, this.userId, last);
         return this.send({ type: 'synced', last_seq: last ?? after, more: batch.length > SYNC_MAX });
+      }
+      case 'cancel': {
+        const id = idValue(frame.message_id);
+        if (id === null) return this.error('invalid_message', 'message_id must be an id.');
+        const result = await ctx.chat.cancelReply(this.user, id, this.conversationId).catch((err: unknown) => {
+          if (err instanceof ApiError && err.status === 404) return null;
+          throw err;
+        });
+        if (!result?.stopped)
+          return this.error('not_streaming', 'No reply of this conversation is streaming with this id.');
+        return;
       }
       case 'ping':
         return this.send({ type: 'pong' });

@@ -5,7 +5,7 @@
  */
 import type { WsErrorCode } from '../../../src/types.js';
 
-export const CLIENT_FRAME_TYPES = ['message', 'typing', 'read', 'sync', 'ping'] as const;
+export const CLIENT_FRAME_TYPES = ['message', 'typing', 'read', 'sync', 'cancel', 'ping'] as const;
 export type ClientFrameType = (typeof CLIENT_FRAME_TYPES)[number];
 
 /** A parsed frame: its type, the raw fields, and the send's `client_id` when it carried a usable one. */

@@ -4,6 +4,7 @@
  */
 import type { Id, ServerFrame } from '../../../src/types.js';
 import type { Metrics } from '../metrics.js';
+import { LiveReplies } from './live-replies.js';
 
 /** What the hub needs of a socket. */
 export interface HubMember {
@@ -36,6 +37,8 @@ export class Hub {
    */
   private readonly seqs = new Map<Id, number>();
   private held = false;
+  /** The text of every streaming reply as the fan-out carried it (sockets here or not). */
+  readonly live = new LiveReplies();
 
   constructor(
     private readonly metrics: Metrics,
@@ -81,9 +84,11 @@ export class Hub {
 
   /** Sends the event's frame to every matching local socket. */
   deliver(event: FanoutEvent): void {
+    if (!this.live.observe(event.frame)) return;
     const room = this.rooms.get(event.conversationId);
     if (!room) return;
     const msg = event.frame.type === 'message:new' ? event.frame.message : null;
+    if (event.frame.type === 'message:delta') this.metrics.deltasFannedOut += room.size;
     const deliveredTo = new Set<Id>();
     const data = JSON.stringify(event.frame);
     for (const m of room) {

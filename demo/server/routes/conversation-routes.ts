@@ -70,7 +70,8 @@ export function conversationRoutes(ctx: AppContext, writeLimit: RequestHandler):
       beforeSeq: intParam(req, 'before_seq'),
       offset: intParam(req, 'offset'),
     };
-    res.json(await ctx.storage.listMessages(id, q));
+    // A streaming reply with its newest text (as last sent to the sockets).
+    res.json((await ctx.storage.listMessages(id, q)).map((m) => ctx.hub.live.current(m)));
   });
 
   r.post('/conversations/:id/participants/', writeLimit, async (req, res) => {

@@ -7,7 +7,7 @@
  * upload. Each entry of `MIGRATIONS` moves `parley_schema.version` one step forward.
  */
 import type { PoolClient } from 'pg';
-import { SCHEMA_V2, schemaV1, type Dialect } from './schema.js';
+import { SCHEMA_V2, schemaV1, schemaV3, type Dialect } from './schema.js';
 import { DEFAULT_PROMPTS } from './sql-rows.js';
 
 const PG: Dialect = { id: 'BIGSERIAL PRIMARY KEY', time: 'TIMESTAMPTZ', big: 'BIGINT' };
@@ -25,6 +25,7 @@ const MIGRATIONS: string[] = [
   );
   `,
   SCHEMA_V2,
+  schemaV3(PG),
 ];
 
 /** Any constant works: it only has to be the same for every instance. ("parley" in ASCII.) */

@@ -21,11 +21,13 @@ import {
   AttachmentUnavailableError,
   type AttachmentRecord,
   type ChatStorage,
+  type ClaimedReply,
   type DeliveryMark,
   type InsertResult,
   type MessageQuery,
   type NewMessage,
   type RefreshTokenRecord,
+  type ReplyEnd,
   type UserRecord,
 } from './storage.js';
 
@@ -63,12 +65,12 @@ const INSERT_MESSAGE = `
     RETURNING last_seq
   ), ins AS (
     INSERT INTO chat_message (${sql.MESSAGE_COLUMNS})
-    SELECT $1, $2, $3, $4, $5, $6, $7, $8, c.last_seq FROM c
-    RETURNING id, seq, conversation_id, client_id, type, text, created_at, sender_id, attachment_id
+    SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, c.last_seq FROM c
+    RETURNING id, seq, conversation_id, client_id, type, text, created_at, sender_id, attachment_id, stream_state
   ), att AS (
     UPDATE chat_attachment SET message_id = ins.id FROM ins WHERE chat_attachment.id = ins.attachment_id
   )
-  SELECT i.id, i.seq, i.conversation_id, i.client_id, i.type, i.text, i.created_at,
+  SELECT i.id, i.seq, i.conversation_id, i.client_id, i.type, i.text, i.created_at, i.stream_state,
          u.username AS sender, u.display_name AS sender_display,
          a.id AS a_id, a.stored_name AS a_stored, a.file_name AS a_name, a.file_size AS a_size,
          a.content_type AS a_type, 'sent' AS status
@@ -275,6 +277,43 @@ export class PgStorage implements ChatStorage {
     const rows = await this.all(
       `${sql.MESSAGE_SELECT} WHERE m.id > $1 AND ${sql.UNANSWERED_WHERE} ORDER BY m.id LIMIT $2`,
       [afterId, limit],
+    );
+    return rows.map((r) => sql.toMessage(r, this.botName));
+  }
+  async growReply(id: Id, owner: string, text: string, release = false): Promise<boolean> {
+    const r = await this.pool.query(
+      `UPDATE chat_message SET text = $1, stream_beat = $2, stream_owner = CASE WHEN $3 THEN NULL ELSE stream_owner END
+       WHERE id = $4 AND stream_state = 'streaming' AND stream_owner = $5`,
+      [text, release ? 0 : Date.now(), release, id, owner],
+    );
+    return r.rowCount === 1;
+  }
+  async endReply(id: Id, end: ReplyEnd): Promise<Message | null> {
+    const r = await this.pool.query(
+      `UPDATE chat_message SET stream_state = $1, text = COALESCE($2, text), stream_owner = NULL,
+         reply_to_id = CASE WHEN $3 THEN NULL ELSE reply_to_id END
+       WHERE id = $4 AND stream_state = 'streaming' AND ($5::text IS NULL OR stream_owner = $5)`,
+      [end.state, end.text ?? null, end.detach ?? false, id, end.owner ?? null],
+    );
+    return r.rowCount === 1 ? this.getMessage(id) : null;
+  }
+  async claimReplies(owner: string, staleBefore: number): Promise<ClaimedReply[]> {
+    const claimed = await this.all(
+      `UPDATE chat_message SET stream_owner = $1, stream_beat = $2
+       WHERE stream_state = 'streaming' AND (stream_owner IS NULL OR stream_beat < $3) RETURNING id, reply_to_id`,
+      [owner, Date.now(), staleBefore],
+    );
+    claimed.sort((a, b) => (a.id as number) - (b.id as number));
+    const messages = await Promise.all(claimed.map((r) => this.getMessage(String(r.id))));
+    return claimed.map((r, i) => ({
+      message: messages[i]!,
+      replyToId: r.reply_to_id == null ? null : String(r.reply_to_id),
+    }));
+  }
+  async streamingIn(conversationId: Id): Promise<Message[]> {
+    const rows = await this.all(
+      `${sql.MESSAGE_SELECT} WHERE m.conversation_id = $1 AND ${sql.STREAMING_WHERE} ORDER BY m.seq`,
+      [conversationId],
     );
     return rows.map((r) => sql.toMessage(r, this.botName));
   }

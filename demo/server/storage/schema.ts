@@ -104,7 +104,21 @@ export const SCHEMA_V2 = `
   CREATE INDEX auth_refresh_token_rotated ON auth_refresh_token (rotated_at);
   `;
 
-const MIGRATIONS: string[] = [schemaV1(SQLITE), SCHEMA_V2];
+/**
+ * v3 (PROTOCOL §8, streamed bot replies): a message's `stream_state` (null for every message never
+ * streamed), and for a reply still `streaming` the instance writing it (`stream_owner`, a random
+ * id per process; NULL once released by a graceful shutdown) and when that writer last stored it
+ * (`stream_beat`, epoch ms). A reply whose writer stopped beating is taken over and finished by
+ * another instance or after the restart (`bot/reply-recovery.ts`).
+ */
+export const schemaV3 = (d: Dialect) => `
+  ALTER TABLE chat_message ADD COLUMN stream_state TEXT;
+  ALTER TABLE chat_message ADD COLUMN stream_owner TEXT;
+  ALTER TABLE chat_message ADD COLUMN stream_beat ${d.big};
+  CREATE INDEX chat_message_streaming ON chat_message (conversation_id) WHERE stream_state = 'streaming';
+  `;
+
+const MIGRATIONS: string[] = [schemaV1(SQLITE), SCHEMA_V2, schemaV3(SQLITE)];
 
 /** Applies every migration the database has not seen yet, in one IMMEDIATE transaction. */
 export function migrate(db: Database.Database): void {

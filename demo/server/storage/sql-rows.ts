@@ -23,7 +23,7 @@ export const DEFAULT_PROMPTS: Omit<BotPrompt, 'id'>[] = [
 
 /** Selects a message with its sender, attachment and status (furthest another participant got). */
 export const MESSAGE_SELECT = `
-  SELECT m.id, m.seq, m.conversation_id, m.client_id, m.type, m.text, m.created_at,
+  SELECT m.id, m.seq, m.conversation_id, m.client_id, m.type, m.text, m.created_at, m.stream_state,
          u.username AS sender, u.display_name AS sender_display,
          a.id AS a_id, a.stored_name AS a_stored, a.file_name AS a_name, a.file_size AS a_size,
          a.content_type AS a_type,
@@ -43,13 +43,16 @@ export const LAST_MESSAGE_SELECT = `
   SELECT m.id, m.text, m.type, u.username AS sender, m.created_at FROM chat_message m
   LEFT JOIN accounts_user u ON u.id = m.sender_id`;
 
+/** The replies still being written, oldest first. */
+export const STREAMING_WHERE = "m.stream_state = 'streaming'";
+
 /** User messages with no bot reply yet, oldest first. */
 export const UNANSWERED_WHERE = `m.type = 'user'
   AND NOT EXISTS (SELECT 1 FROM chat_message r WHERE r.reply_to_id = m.id)`;
 
 /** The columns a message insert writes: those of `messageValues`, then `seq` (known only in the write). */
 export const MESSAGE_COLUMNS =
-  'conversation_id, client_id, type, text, sender_id, attachment_id, reply_to_id, created_at, seq';
+  'conversation_id, client_id, type, text, sender_id, attachment_id, reply_to_id, created_at, stream_state, stream_owner, stream_beat, seq';
 
 /** The values of a new `chat_message` row, in the order of `MESSAGE_COLUMNS`, `seq` left out. */
 export function messageValues(input: NewMessage, createdAt: string): unknown[] {
@@ -62,6 +65,9 @@ export function messageValues(input: NewMessage, createdAt: string): unknown[] {
     input.attachmentId ?? null,
     input.replyToId ?? null,
     createdAt,
+    input.streamOwner ? 'streaming' : null,
+    input.streamOwner ?? null,
+    input.streamOwner ? Date.now() : null,
   ];
 }
 
@@ -132,6 +138,7 @@ export function toMessage(r: Row, botName: string): Message {
           },
     status: r.status as Message['status'],
     created_at: r.created_at as string,
+    stream_state: (r.stream_state as Message['stream_state']) ?? null,
   };
 }
 

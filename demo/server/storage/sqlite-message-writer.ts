@@ -19,7 +19,7 @@ const ID_BY_CLIENT_ID = 'SELECT id FROM chat_message WHERE sender_id = ? AND cli
 const ID_BY_REPLY_TO = 'SELECT id FROM chat_message WHERE reply_to_id = ?';
 const UNATTACHED = 'SELECT * FROM chat_attachment WHERE id = ? AND message_id IS NULL';
 const BUMP_SEQ = 'UPDATE chat_conversation SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq';
-const INSERT = `INSERT INTO chat_message (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT = `INSERT INTO chat_message (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const CLAIM = 'UPDATE chat_attachment SET message_id = ? WHERE id = ?';
 const USER_NAMES = 'SELECT username, display_name FROM accounts_user WHERE id = ?';
 
@@ -119,6 +119,7 @@ export class SqliteMessageWriter {
       type: input.type,
       text: input.text,
       created_at: t,
+      stream_state: input.streamOwner ? 'streaming' : null,
       sender: sender?.username ?? null,
       sender_display: sender?.display_name ?? null,
       a_id: attachment?.id ?? null,

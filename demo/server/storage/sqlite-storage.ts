@@ -15,6 +15,7 @@ import {
   MESSAGE_SELECT,
   PARTICIPANT_SELECT,
   PROMPTS_SELECT,
+  STREAMING_WHERE,
   UNANSWERED_WHERE,
   toAttachment,
   toConversation,
@@ -29,11 +30,13 @@ import { MESSAGE_BY_ID, SqliteMessageWriter } from './sqlite-message-writer.js';
 import type {
   AttachmentRecord,
   ChatStorage,
+  ClaimedReply,
   DeliveryMark,
   InsertResult,
   MessageQuery,
   NewMessage,
   RefreshTokenRecord,
+  ReplyEnd,
   UserRecord,
 } from './storage.js';
 
@@ -216,6 +219,42 @@ class SqliteStorage implements ChatStorage {
       `${MESSAGE_SELECT} WHERE m.id > ? AND ${UNANSWERED_WHERE} ORDER BY m.id LIMIT ?`,
       afterId,
       limit,
+    ).map((r) => toMessage(r, this.botName));
+  }
+  async growReply(id: Id, owner: string, text: string, release = false): Promise<boolean> {
+    const r = this.stmt(
+      `UPDATE chat_message SET text = ?, stream_beat = ?, stream_owner = CASE WHEN ? THEN NULL ELSE stream_owner END
+       WHERE id = ? AND stream_state = 'streaming' AND stream_owner = ?`,
+    ).run(text, release ? 0 : Date.now(), release ? 1 : 0, id, owner);
+    return r.changes === 1;
+  }
+  async endReply(id: Id, end: ReplyEnd): Promise<Message | null> {
+    const r = this.stmt(
+      `UPDATE chat_message SET stream_state = ?, text = COALESCE(?, text), stream_owner = NULL,
+         reply_to_id = CASE WHEN ? THEN NULL ELSE reply_to_id END
+       WHERE id = ? AND stream_state = 'streaming' AND (? IS NULL OR stream_owner = ?)`,
+    ).run(end.state, end.text ?? null, end.detach ? 1 : 0, id, end.owner ?? null, end.owner ?? null);
+    return r.changes === 1 ? this.message(MESSAGE_BY_ID, id) : null;
+  }
+  async claimReplies(owner: string, staleBefore: number): Promise<ClaimedReply[]> {
+    const claimed = this.all(
+      `UPDATE chat_message SET stream_owner = ?, stream_beat = ?
+       WHERE stream_state = 'streaming' AND (stream_owner IS NULL OR stream_beat < ?) RETURNING id, reply_to_id`,
+      owner,
+      Date.now(),
+      staleBefore,
+    );
+    return claimed
+      .sort((a, b) => (a.id as number) - (b.id as number))
+      .map((r) => ({
+        message: this.message(MESSAGE_BY_ID, r.id)!,
+        replyToId: r.reply_to_id == null ? null : String(r.reply_to_id),
+      }));
+  }
+  async streamingIn(conversationId: Id): Promise<Message[]> {
+    return this.all(
+      `${MESSAGE_SELECT} WHERE m.conversation_id = ? AND ${STREAMING_WHERE} ORDER BY m.seq`,
+      conversationId,
     ).map((r) => toMessage(r, this.botName));
   }
   async messagesIn(conversationId: Id, ids: Id[]): Promise<{ id: Id; seq: number }[]> {

@@ -22,6 +22,7 @@ import type {
   Message,
   MessageType,
   Participant,
+  StreamEndState,
   ParticipantRole,
 } from '../../../src/types.js';
 
@@ -58,6 +59,31 @@ export interface NewMessage {
   clientId?: string | null;
   attachmentId?: Id | null;
   replyToId?: Id | null;
+  /**
+   * A streamed reply (§8): stored `streaming`, written by the instance `streamOwner` names (see
+   * `growReply`). Absent for every other message (`stream_state` null).
+   */
+  streamOwner?: string | null;
+}
+
+/** A streaming reply taken over from a writer that is gone, with the id of the message it answers. */
+export interface ClaimedReply {
+  message: Message;
+  replyToId: Id | null;
+}
+
+/** How `endReply` ends a streaming reply. */
+export interface ReplyEnd {
+  state: StreamEndState;
+  /** The final text; absent keeps the stored text (a stop by an instance that is not the writer). */
+  text?: string;
+  /** Only if this instance still writes it (absent: whoever writes it). */
+  owner?: string;
+  /**
+   * Frees the user message it answers (`reply_to_id` set to NULL), so a new reply can follow it:
+   * a reply that could not be continued after a restart (§8).
+   */
+  detach?: boolean;
 }
 
 /**
@@ -126,6 +152,21 @@ export interface ChatStorage {
    * by passing the last id.
    */
   unansweredAfter(afterId: Id, limit: number): Promise<Message[]>;
+  /**
+   * Stores the text so far of a streaming reply `owner` writes (and the time, `stream_beat`);
+   * `release` also gives it up (owner NULL) for whichever instance starts next. False when the
+   * reply is no longer `owner`'s or no longer streaming (ended, or taken over): the writer stops.
+   */
+  growReply(id: Id, owner: string, text: string, release?: boolean): Promise<boolean>;
+  /** Ends a streaming reply; the ended message, or null when it was not streaming (or not `owner`'s). */
+  endReply(id: Id, end: ReplyEnd): Promise<Message | null>;
+  /**
+   * Takes over, for `owner`, every streaming reply released or not stored since `staleBefore`
+   * (epoch ms: its writer is gone); returns them, oldest first.
+   */
+  claimReplies(owner: string, staleBefore: number): Promise<ClaimedReply[]>;
+  /** The conversation's replies still streaming, oldest first (catch-up on `sync`). */
+  streamingIn(conversationId: Id): Promise<Message[]>;
   /**
    * Which of `ids` are messages of the conversation, with their seq, in one query (ids of other
    * conversations and unknown ids are left out; order is not specified). Callers bound `ids`

@@ -34,6 +34,7 @@ export function makeMessage(partial: Partial<ChatMessage> & { text: string }): C
     createdAt: new Date(Date.UTC(2026, 10, 25, 10, 0, 0) + n * 1000).toISOString(),
     own: false,
     ...partial,
+    streamState: partial.streamState ?? null,
   };
 }
 
@@ -164,6 +165,37 @@ export class FakeClient implements ChatClientLike {
     this.events.emit('message', m);
     this.events.emit('messages', { conversationId: m.conversationId });
     return m;
+  }
+  async cancel(messageId: Id): Promise<void> {
+    this.calls.push(['cancel', messageId]);
+  }
+  /** A streamed bot reply grows by `added` the way the client applies a `message:delta`. */
+  grow(reply: ChatMessage, added: string): void {
+    this.#update(reply, { text: reply.text + added });
+    const m = this.list.find((x) => x.key === reply.key)!;
+    this.events.emit('message-delta', {
+      conversationId: m.conversationId,
+      messageId: m.id!,
+      key: m.key,
+      text: m.text,
+      added,
+    });
+    this.events.emit('messages', { conversationId: m.conversationId });
+  }
+  /** A streamed bot reply ends the way the client applies a `message:end`. */
+  endReply(reply: ChatMessage, streamState: 'complete' | 'stopped' | 'failed', text: string): void {
+    this.#update(reply, { text, streamState });
+    this.events.emit('message-end', {
+      conversationId: reply.conversationId,
+      messageId: reply.id!,
+      key: reply.key,
+      streamState,
+      text,
+    });
+    this.events.emit('messages', { conversationId: reply.conversationId });
+  }
+  #update(reply: ChatMessage, patch: Partial<ChatMessage>): void {
+    this.list = this.list.map((m) => (m.key === reply.key ? { ...m, ...patch } : m));
   }
   setTypingOf(change: Omit<TypingChange, 'conversationId'>): void {
     const full = { conversationId: this.conversationId ?? '1', ...change };

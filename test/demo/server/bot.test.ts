@@ -4,7 +4,7 @@ import { RuleBot, collectReply, type BotInput } from '../../../demo/server/bot/b
 import { TestSocket, call, login, post, startServer, type TestServer } from './helpers.js';
 
 const ask = (text: string) =>
-  new RuleBot().reply({
+  new RuleBot().answer({
     message: {
       id: '1',
       seq: 1,
@@ -20,7 +20,7 @@ const ask = (text: string) =>
       created_at: '',
     },
     user: { id: '1', username: 'alice', display_name: 'Alice' },
-  } satisfies BotInput);
+  } satisfies Pick<BotInput, 'message' | 'user'>);
 
 describe('rule bot', () => {
   test('greets with a reply that starts with "Hello!" for hello, hi and hey in any case', () => {
@@ -57,7 +57,6 @@ describe('rule bot', () => {
       yield 'lo!';
     }
     assert.equal(await collectReply(chunks()), 'Hello!');
-    assert.equal(await collectReply('plain'), 'plain');
   });
 });
 
@@ -96,24 +95,27 @@ describe('bot in the server', () => {
     try {
       const { message_id } = await post(s.url, token, 'hi', { conversation_id });
       await sock.next('typing', (f) => f.username === 'bot' && f.is_typing === true && f.user_id === null);
-      const reply = await sock.next(
-        'message:new',
-        (f) => f.message.type === 'bot' && f.message.text.startsWith('Hello!'),
-      );
-      assert.equal(reply.message.sender, null);
-      assert.equal(reply.message.sender_name, 'Bot');
+      const reply = await sock.botReply((m) => m.type === 'bot' && m.text.startsWith('Hello!'));
+      assert.equal(reply.sender, null);
+      assert.equal(reply.sender_name, 'Bot');
+      assert.equal(reply.stream_state, 'complete');
       await sock.next(
         'typing',
-        (f) => f.username === 'bot' && f.is_typing === false && sock.frames.indexOf(f) > sock.frames.indexOf(reply),
+        (f) => f.username === 'bot' && f.is_typing === false && sock.frames.indexOf(f) > sock.startOf(reply.id),
       );
       const r = await call(s.url, 'POST', '/api/bot-response/', { token, body: { conversation_id } });
-      assert.equal(r.body.message_id, reply.message.id);
+      assert.equal(r.body.message_id, reply.id);
+      assert.equal(r.body.message, reply.text);
       await sock.flush();
       assert.equal(
-        sock.count('message:new', (f) => f.message.type === 'bot' && f.message.text.startsWith('Hello!')),
+        sock.count('message:new', (f) => f.message.type === 'bot' && Number(f.message.id) > Number(message_id)),
         1,
       );
-      assert.ok(Number(reply.message.id) > Number(message_id));
+      assert.equal(
+        sock.count('message:end', (f) => f.message_id === reply.id),
+        1,
+      );
+      assert.ok(Number(reply.id) > Number(message_id));
     } finally {
       await sock.close();
     }

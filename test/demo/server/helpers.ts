@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { createServer, type ParleyServer, type ServerOptions } from '../../../demo/server/index.js';
-import type { ServerFrame } from '../../../src/types.js';
+import type { Message, ServerFrame } from '../../../src/types.js';
 import { databaseUrlFor, dropDatabaseFor } from './test-database.js';
 
 export const SECRET = 'test-secret-for-parley-tests-0123456789';
@@ -100,6 +100,23 @@ export async function post(base: string, token: string, message: string, extra: 
   return r.body as { conversation_id: string; message_id: string };
 }
 
+/**
+ * Resolves once the bot is done in the conversation: every user message has its reply and no
+ * reply is still streaming (read from the listing, at most 50 messages).
+ */
+export async function botIdle(base: string, token: string, conversationId: string, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const list = (await call(base, 'GET', `/api/chat/conversations/${conversationId}/messages/?limit=200`, { token }))
+      .body as Message[];
+    const users = list.filter((m) => m.type === 'user').length;
+    const bots = list.filter((m) => m.type === 'bot');
+    if (bots.length >= users && bots.every((m) => m.stream_state !== 'streaming')) return;
+    if (Date.now() > until) throw new Error('the bot is still writing');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** A received frame: a `ServerFrame`, read loosely so tests can probe any field. */
 type AnyFrame = Record<string, any> & { type: ServerFrame['type'] | (string & {}) };
 
@@ -174,6 +191,34 @@ export class TestSocket {
         resolve: () => (clearTimeout(timer), resolve()),
       });
     });
+  }
+
+  /**
+   * A streamed bot reply as a client ends up holding it (PROTOCOL §8): its `message:new`
+   * (`streaming`) with its `message:end` applied (final text and state). Waits for the first
+   * reply whose final form matches `pred`.
+   */
+  async botReply(pred: (m: Message) => boolean = () => true, timeoutMs = 10_000): Promise<Message> {
+    const started = (id: string) =>
+      this.frames.find((f) => f.type === 'message:new' && f.message.id === id)?.message as Message | undefined;
+    const ended = (f: AnyFrame): Message | null => {
+      const start = started(f.message_id);
+      return start ? { ...start, text: f.text, stream_state: f.stream_state } : null;
+    };
+    const end = await this.next(
+      'message:end',
+      (f) => {
+        const m = ended(f);
+        return m !== null && pred(m);
+      },
+      timeoutMs,
+    );
+    return ended(end)!;
+  }
+
+  /** The index of the `message:new` that started the message `id` in `frames`. */
+  startOf(id: string): number {
+    return this.frames.findIndex((f) => f.type === 'message:new' && f.message.id === id);
   }
 
   count(type: string, pred: (f: any) => boolean = () => true): number {

@@ -14,6 +14,7 @@ let doc: OpenApiDocument;
 let contract: ContractChecker;
 let alice: string;
 let bob: string;
+let carol: string;
 
 /** Calls `method path` (with `{id}`-style values filled in) and checks the answer against `template`. */
 async function checked(
@@ -41,6 +42,7 @@ before(async () => {
   contract = new ContractChecker(doc);
   alice = (await login(s.url, 'alice')).token;
   bob = (await login(s.url, 'bob')).token;
+  carol = (await login(s.url, 'carol')).token;
 });
 
 after(() => s?.stop());
@@ -101,6 +103,20 @@ test('chat routes answer as documented: messages, the bot, conversations, partic
   await checked('post', participants, { token: bob, params: conversation, body: { username: 'carol' } });
   await checked('post', participants, { token: alice, params: { id: '999999' }, body: { username: 'bob' } });
 
+  const reply = (
+    await checked('post', '/api/bot-response/', { token: alice, body: { conversation_id: sent.conversation_id } })
+  ).body;
+  const one = (await checked('get', '/api/chat/messages/{id}/', { token: alice, params: { id: reply.message_id } }))
+    .body;
+  assert.equal(one.stream_state, 'complete');
+  await checked('get', '/api/chat/messages/{id}/', { token: alice, params: { id: 'abc' } });
+  await checked('get', '/api/chat/messages/{id}/', { token: carol, params: { id: reply.message_id } });
+  const cancelled = await checked('post', '/api/chat/messages/{id}/cancel/', {
+    token: alice,
+    params: { id: reply.message_id },
+  });
+  assert.deepEqual(cancelled.body, one, 'cancelling an ended reply changes nothing');
+  await checked('post', '/api/chat/messages/{id}/cancel/', { token: carol, params: { id: reply.message_id } });
   await checked('post', '/api/chat/messages/{id}/read/', { token: bob, params: { id: sent.message_id } });
   await checked('post', '/api/chat/messages/{id}/read/', { token: bob, params: { id: 'abc' } });
   await checked('post', '/api/chat/typing/', { token: alice, body: { conversation_id: sent.conversation_id } });

@@ -101,8 +101,8 @@ async function answeredAfterRestart(t: TestContext, downMs: number): Promise<voi
   try {
     const sock = await TestSocket.open(second.url, conversation_id, `token=${token}`);
     sock.send({ type: 'sync', after_seq: 0 });
-    const reply = await sock.next('message:new', (f) => f.message.type === 'bot' && f.message.seq === 4);
-    assert.match(reply.message.text, /^Hello!/);
+    const reply = await sock.botReply((m) => m.type === 'bot' && m.seq === 4);
+    assert.match(reply.text, /^Hello!/);
     await sock.close();
     const msgs = (await call(second.url, 'GET', `/api/chat/conversations/${conversation_id}/messages/`, { token }))
       .body;
@@ -139,8 +139,8 @@ test('a bot reply that fails while the database is unavailable is written once i
     const conversation_id = (await call(s.url, 'POST', '/api/chat/conversations/', { token, body: {} })).body.id;
     const sock = await TestSocket.open(s.url, conversation_id, `token=${token}`);
     await post(s.url, token, 'hello during the outage', { conversation_id });
-    const reply = await sock.next('message:new', (f) => f.message.type === 'bot');
-    assert.match(reply.message.text, /^Hello!/);
+    const reply = await sock.botReply((m) => m.type === 'bot');
+    assert.match(reply.text, /^Hello!/);
     assert.equal(outages, 0);
     await sock.flush();
     await sock.close();

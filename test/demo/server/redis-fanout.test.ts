@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TestSocket, call, login, post, startServer, tempDir, type TestServer } from './helpers.js';
 import { startRedis, type RedisProcess } from './redis-process.js';
+import { replyFrames, textSeen } from './stream-support.js';
 import { ENGINE, databaseUrlFor } from './test-database.js';
 
 describe('two instances with Redis', () => {
@@ -23,11 +24,13 @@ describe('two instances with Redis', () => {
     const tmp = tempDir();
     const other = tempDir();
     cleanup = async () => (await tmp.cleanup(), await other.cleanup());
-    a = await startServer({ dataDir: tmp.dir, redisUrl: redis.url, botDelayMs: 20 }, true);
+    // The bot types at 20 words a second: a reply streams long enough to be stopped.
+    const bot = { botDelayMs: 20, botWordsPerSecond: 20 };
+    a = await startServer({ dataDir: tmp.dir, redisUrl: redis.url, ...bot }, true);
     b = await startServer(
       ENGINE === 'postgres'
-        ? { dataDir: other.dir, databaseUrl: await databaseUrlFor(tmp.dir), redisUrl: redis.url, botDelayMs: 20 }
-        : { dataDir: tmp.dir, redisUrl: redis.url, botDelayMs: 20 },
+        ? { dataDir: other.dir, databaseUrl: await databaseUrlFor(tmp.dir), redisUrl: redis.url, ...bot }
+        : { dataDir: tmp.dir, redisUrl: redis.url, ...bot },
       true,
     );
     alice = (await login(a.url, 'alice')).token;
@@ -89,6 +92,39 @@ describe('two instances with Redis', () => {
         'one gapless seq across both writers',
       );
       assert.equal(msgs.filter((m: { client_id: string | null }) => m.client_id === 'redis-1').length, 1);
+    } finally {
+      await Promise.all([sa.close(), sb.close()]);
+    }
+  });
+
+  test('a reply streamed by one instance reaches a socket on the other as deltas and an end, and a stop made there stops the writer', async () => {
+    const sa = await TestSocket.open(a.url, conv, `token=${alice}`);
+    const sb = await TestSocket.open(b.url, conv, `token=${bob}`);
+    try {
+      // Posted through A: A writes the reply.
+      const asked = await post(a.url, alice, 'help', { conversation_id: conv });
+      const start = await sb.next('message:new', (f) => f.message.type === 'bot' && +f.message.id > +asked.message_id);
+      await sb.next('message:delta', (f) => f.message_id === start.message.id);
+      const end = await sb.next('message:end', (f) => f.message_id === start.message.id);
+      assert.equal(end.stream_state, 'complete');
+      assert.match(end.text, /^Here is what I can help with/);
+      assert.equal(textSeen(sb, start.message.id), end.text, 'the deltas carried across add up to the end');
+      assert.deepEqual(await sa.next('message:end', (f) => f.message_id === start.message.id), end);
+
+      const again = await post(a.url, alice, 'help', { conversation_id: conv });
+      const next = await sb.next('message:new', (f) => f.message.type === 'bot' && +f.message.id > +again.message_id);
+      await sb.next('message:delta', (f) => f.message_id === next.message.id);
+      sb.send({ type: 'cancel', message_id: next.message.id });
+      const stopped = await sb.next('message:end', (f) => f.message_id === next.message.id);
+      assert.equal(stopped.stream_state, 'stopped');
+      assert.deepEqual(await sa.next('message:end', (f) => f.message_id === next.message.id), stopped);
+      // A whole later reply later, nothing more of the stopped one arrived anywhere: its writer stopped.
+      const later = await post(a.url, alice, 'thanks', { conversation_id: conv });
+      await sb.botReply((m) => +m.id > +later.message_id);
+      await sa.botReply((m) => +m.id > +later.message_id);
+      for (const sock of [sa, sb]) assert.equal(replyFrames(sock, next.message.id).all.at(-1)!.type, 'message:end');
+      const stored = (await call(a.url, 'GET', `/api/chat/messages/${next.message.id}/`, { token: alice })).body;
+      assert.deepEqual([stored.stream_state, stored.text], ['stopped', stopped.text]);
     } finally {
       await Promise.all([sa.close(), sb.close()]);
     }

@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
-import { SECRET, TestSocket, call, closeCodeOf, login, post, startServer, wsUrl, type TestServer } from './helpers.js';
+import {
+  SECRET,
+  TestSocket,
+  botIdle,
+  call,
+  closeCodeOf,
+  login,
+  post,
+  startServer,
+  wsUrl,
+  type TestServer,
+} from './helpers.js';
 
 describe('chat socket', () => {
   let s: TestServer;
@@ -100,15 +111,22 @@ describe('chat socket', () => {
       assert.equal(m.message.id, ack.message_id);
       assert.equal(m.message.sender, 'alice');
     }
-    const reply = await b.next('message:new', (f) => f.message.type === 'bot' && f.message.seq === ack.seq + 1);
-    assert.match(reply.message.text, /^Hello!/);
+    const reply = await b.botReply((m) => m.type === 'bot' && m.seq === ack.seq + 1);
+    assert.match(reply.text, /^Hello!/);
+    assert.equal(reply.stream_state, 'complete');
     await b.next('typing', (f) => f.username === 'bot' && f.user_id === null && f.is_typing === false);
     await a.flush();
     assert.equal(a2.count('message:ack'), 0, 'the ack goes to the sending socket only');
     const r = await call(s.url, 'POST', '/api/bot-response/', { token: alice, body: { conversation_id: conv } });
-    assert.equal(r.body.message_id, reply.message.id);
+    assert.equal(r.body.message_id, reply.id);
+    assert.equal(r.body.message, reply.text);
+    await a.botReply((m) => m.id === reply.id);
     assert.equal(
       a.count('message:new', (f) => f.message.type === 'bot' && f.message.seq === ack.seq + 1),
+      1,
+    );
+    assert.equal(
+      a.count('message:end', (f) => f.message_id === reply.id),
       1,
     );
     await Promise.all([a.close(), a2.close(), b.close()]);
@@ -187,6 +205,7 @@ describe('chat socket', () => {
   });
 
   test('sync sends the later messages then synced, and ping answers pong', async () => {
+    await botIdle(s.url, alice, conv);
     const a = await open(alice);
     const last = (await a.next('hello')).last_seq;
     a.send({ type: 'sync', after_seq: last - 2 });

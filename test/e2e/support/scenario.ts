@@ -2,7 +2,7 @@
 import { after, before } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from './browser.js';
-import { startServer, type TestServer } from './server.js';
+import { startServer, type ServerExtras, type TestServer } from './server.js';
 
 export interface Scenario {
   readonly server: TestServer;
@@ -10,10 +10,10 @@ export interface Scenario {
 }
 
 /** Registers the file's `before`/`after` hooks; the returned object is filled in before the first test runs. */
-export function useServerAndBrowser(): Scenario {
+export function useServerAndBrowser(extras: ServerExtras = {}): Scenario {
   const scenario = {} as { server: TestServer; browser: Browser };
   before(async () => {
-    scenario.server = await startServer();
+    scenario.server = await startServer(extras);
     scenario.browser = await launchBrowser();
   });
   after(async () => {

@@ -32,8 +32,11 @@ export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'parley-e2e-'));
 }
 
+/** Options a scenario may add to the test server's (e.g. a slower bot). */
+export type ServerExtras = Omit<Parameters<typeof createServer>[0], 'port' | 'host' | 'dataDir'>;
+
 /** The server in this process, on a free port of 127.0.0.1, with a temporary data folder. */
-export async function startServer(): Promise<TestServer> {
+export async function startServer(extras: ServerExtras = {}): Promise<TestServer> {
   requireBuild();
   const dataDir = tempDataDir();
   const server = await createServer({
@@ -42,6 +45,7 @@ export async function startServer(): Promise<TestServer> {
     dataDir,
     botDelayMs: BOT_DELAY_MS,
     logLevel: 'silent',
+    ...extras,
   });
   return {
     url: server.url,
