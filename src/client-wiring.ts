@@ -227,7 +227,7 @@ export function wireClient(options: ChatClientOptions, hooks: ClientHooks): Clie
       if (hello) ctx.user ??= hello.user;
       pollWhileNeeded();
       p.scope.update('identified');
-      if (ctx.conversationId) void p.sync.catchUp(ctx.conversationId);
+      if (ctx.conversationId) void p.sync.catchUp(ctx.conversationId, hello?.last_seq);
       p.outbox.kick();
     },
     onDown: () => {

@@ -63,7 +63,7 @@ export class ConversationSync {
 
   /** Loads the newest page when nothing is held yet, then everything newer than what is held. */
   async load(conversationId: Id): Promise<void> {
-    if (!this.#deps.store.list(conversationId).some((m) => m.id !== null) && !this.#deps.isSeed()) {
+    if (!this.#holdsHistory(conversationId) && !this.#deps.isSeed()) {
       this.#deps.store.ingest(
         await getMessages(this.#deps.http, conversationId, { limit: LATEST_PAGE, beforeSeq: AFTER_EVERYTHING }),
       );
@@ -88,15 +88,21 @@ export class ConversationSync {
     }
   }
 
-  /** Fills the gap since the last `seq` held: `sync` on an open reference socket, else REST. */
-  catchUp(conversationId: Id): Promise<void> {
+  /**
+   * Fills the gap since the last `seq` held: `sync` on an open reference socket, else REST.
+   * `serverLastSeq` is the conversation's last `seq` when known (a socket's `hello`).
+   */
+  catchUp(conversationId: Id, serverLastSeq?: number): Promise<void> {
     if (this.#running.has(conversationId)) {
       this.#running.set(conversationId, true);
       return Promise.resolve();
     }
     this.#running.set(conversationId, false);
     this.#resent.set(conversationId, new Set());
-    const viaSocket = !this.#deps.isSeed() && this.#deps.openConversation() === conversationId;
+    // With nothing held, a `sync` from seq 0 would bring the oldest messages of a long conversation
+    // first (and then all the others): REST loads from the newest page instead, unless it is empty.
+    const fromScratch = !this.#holdsHistory(conversationId) && serverLastSeq !== 0;
+    const viaSocket = !this.#deps.isSeed() && this.#deps.openConversation() === conversationId && !fromScratch;
     if (viaSocket && this.#deps.sendFrame({ type: 'sync', after_seq: this.#deps.store.lastSeq(conversationId) })) {
       const timer = setTimeout(() => {
         this.#syncTimers.delete(conversationId);
@@ -109,8 +115,13 @@ export class ConversationSync {
     return this.#overRest(conversationId);
   }
 
+  /** Whether the store holds a stored message of the conversation (a `seq` to go on from). */
+  #holdsHistory(conversationId: Id): boolean {
+    return this.#deps.store.list(conversationId).some((m) => m.id !== null);
+  }
+
   #overRest(conversationId: Id): Promise<void> {
-    return this.fetchNew(conversationId)
+    return this.load(conversationId)
       .catch((error: unknown) => this.#deps.log('catch-up failed', String(error)))
       .finally(() => this.#done(conversationId));
   }

@@ -40,6 +40,21 @@ describe('store', () => {
     expect(own[0]).to.include({ key: bubble.clientId, id: String(stored.id), seq: stored.seq, status: 'sent' });
   });
 
+  it('opens a long conversation at its newest messages even when the socket opens before the history arrives', async () => {
+    const server = await startServer();
+    const conversation = server.createConversation('alice');
+    for (let i = 1; i <= 1200; i++)
+      server.addMessage(conversation.id, { text: `m${i}`, sender: null }, { broadcast: false });
+    // The first history request fails (and is retried), so the socket is open before any history is held.
+    server.failNext(1, 503, { match: (method, path) => method === 'GET' && path.endsWith('/messages/') });
+    const client = makeClient(server);
+    await client.connect(conversation.id).catch(() => undefined);
+    await until(() => client.state.status === 'open', 'open');
+    await until(() => client.messages().some((m) => m.text === 'm1200'), 'the newest message');
+    expect(client.messages().some((m) => m.seq === 1)).to.equal(false);
+    expect(server.frames.some((f) => f.frame.type === 'sync' && f.frame.after_seq === 0)).to.equal(false);
+  });
+
   it('fills a gap in seq with a sync', async () => {
     const { server, conversation, client } = await connected({ members: ['bob'] });
     server.addMessage(conversation.id, { text: 'one' });
