@@ -5,7 +5,7 @@
  * old); this holds it as of the last delta, so a `sync` catch-up or a `GET` of the reply answers
  * text the next delta continues without a gap.
  */
-import type { Id, Message, ServerFrame } from '../../../src/types.js';
+import type { Conversation, Id, Message, ServerFrame } from '../../../src/types.js';
 
 /** Replies followed at most (a writer that died never sends its end; the oldest are dropped). */
 const MAX_REPLIES = 10_000;
@@ -62,6 +62,15 @@ export class LiveReplies {
     if (message.stream_state !== 'streaming') return message;
     const live = this.texts.get(message.id);
     return live !== undefined && live.length > message.text.length ? { ...message, text: live } : message;
+  }
+
+  /** A conversation's `last_message` with the newest text known of it (a reply being written grows). */
+  currentLast(conversation: Conversation): Conversation {
+    const last = conversation.last_message;
+    const live = last ? this.texts.get(last.id) : undefined;
+    return last && live !== undefined && live.length > last.text.length
+      ? { ...conversation, last_message: { ...last, text: live } }
+      : conversation;
   }
 
   private set(id: Id, text: string): void {

@@ -39,7 +39,7 @@ export function conversationRoutes(ctx: AppContext, writeLimit: RequestHandler):
     res.json({
       next: rows.length > PAGE ? `${base}?cursor=${encodeCursor(offset + PAGE)}` : null,
       previous: offset > 0 ? `${base}?cursor=${encodeCursor(Math.max(0, offset - PAGE))}` : null,
-      results: rows.slice(0, PAGE),
+      results: rows.slice(0, PAGE).map((c) => ctx.hub.live.currentLast(c)),
     });
   });
 
@@ -56,7 +56,8 @@ export function conversationRoutes(ctx: AppContext, writeLimit: RequestHandler):
   r.get('/conversations/:id/', async (req, res) => {
     const id = pathId(req.params.id);
     await ctx.chat.requireParticipant(id, userOf(res).id);
-    res.json(await ctx.storage.getConversation(id));
+    const conversation = await ctx.storage.getConversation(id);
+    res.json(conversation && ctx.hub.live.currentLast(conversation));
   });
 
   r.get('/conversations/:id/messages/', async (req, res) => {

@@ -192,6 +192,21 @@ describe('streamed replies', () => {
     );
   });
 
+  test('the conversation list and the conversation show a reply being written with the text sent so far', async () => {
+    const a = await open(alice);
+    const start = await ask(a, alice, 'slow for the list');
+    const delta = await a.next('message:delta', (f) => f.message_id === start.id && f.offset > 0);
+    const sent = delta.offset + delta.text.length;
+    type Listed = { id: string; last_message: { id: string; text: string } | null };
+    const list = (await call(s.url, 'GET', '/api/chat/conversations/', { token: alice })).body as { results: Listed[] };
+    const listed = list.results.find((c) => c.id === conv)!;
+    assert.equal(listed.last_message?.id, start.id);
+    assert.ok(listed.last_message.text.length >= sent, `listed ${listed.last_message.text.length} of ${sent} sent`);
+    const one = (await call(s.url, 'GET', `/api/chat/conversations/${conv}/`, { token: alice })).body as Listed;
+    assert.ok(one.last_message!.text.length >= sent);
+    await a.next('message:end', (f) => f.message_id === start.id);
+  });
+
   test('sync sends a reply still streaming, with its text so far, before synced, and its deltas go on from there', async () => {
     const a = await open(alice);
     const start = await ask(a, alice, 'slow for the catch-up');
